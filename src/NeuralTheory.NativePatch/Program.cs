@@ -5,9 +5,10 @@ using NeuralTheory.NativePatch.Elf;
 // ("origin : warning CODE: text"), which the Exec task turns into build warnings and errors.
 return Cli.Run(args, Console.Out);
 
-/// <summary>The tool's command line: <c>patch FILE...</c> and <c>inspect FILE</c>.</summary>
-internal static class Cli
+/// <summary>The tool's command line: <c>patch FILE...</c> and <c>inspect FILE...</c>; returns the exit code (0 ok, 1 a file could not be patched, 2 usage).</summary>
+public static class Cli
 {
+    /// <summary>Runs the tool with <paramref name="args"/>, writing MSBuild-formatted messages to <paramref name="output"/>.</summary>
     public static int Run(string[] args, TextWriter output)
     {
         if (args.Length < 2 || (args[0] != "patch" && args[0] != "inspect"))

@@ -39,10 +39,10 @@ public sealed class ElfImage
     public static ElfImage Parse(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length >= 4 && (bytes[0] != 0x7f || bytes[1] != (byte)'E' || bytes[2] != (byte)'L' || bytes[3] != (byte)'F'))
+            throw new ElfFormatException("Missing ELF magic number (0x7f 'E' 'L' 'F'): not an ELF file.");
         if (bytes.Length < HeaderSize)
             throw new ElfFormatException($"File is {bytes.Length} bytes long, shorter than an ELF64 header ({HeaderSize} bytes).");
-        if (bytes[0] != 0x7f || bytes[1] != (byte)'E' || bytes[2] != (byte)'L' || bytes[3] != (byte)'F')
-            throw new ElfFormatException("Missing ELF magic number (0x7f 'E' 'L' 'F').");
         if (bytes[4] != 2)
             throw new ElfFormatException($"EI_CLASS is {bytes[4]}; only 64-bit ELF (2) is supported.");
         if (bytes[5] != 1)
