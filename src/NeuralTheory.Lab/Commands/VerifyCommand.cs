@@ -1,0 +1,108 @@
+using System.CommandLine;
+using NeuralTheory.Lab.Checks;
+using NeuralTheory.Lab.Reporting;
+using NeuralTheory.Lab.Verification;
+using Spectre.Console;
+
+namespace NeuralTheory.Lab.Commands;
+
+/// <summary>
+/// <c>verify [--only PREFIX] [--out DIR]</c>: runs the registered checks (quick mode) with a progress display, prints
+/// the results table and writes <c>results.json</c>, <c>report.md</c> and <c>figures/*.png</c> to DIR (default
+/// <c>lab-report</c>). Exit 0 only if every selected check passed; 1 if one failed; 2 if no id starts with PREFIX or
+/// the device is unavailable.
+/// </summary>
+public static class VerifyCommand
+{
+    /// <summary>The default report directory.</summary>
+    public const string DefaultOutput = "lab-report";
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(IAnsiConsole console, GlobalOptions global, CheckRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(registry);
+        var only = new Option<string?>("--only") { Description = "Run only the checks whose id starts with this prefix (e.g. foundation. or attention.gd)." };
+        var output = new Option<string>("--out") { Description = "Report directory.", DefaultValueFactory = _ => DefaultOutput };
+        var command = new Command("verify", "Run every registered theorem check in quick mode; write results.json, report.md and figures.");
+        command.Options.Add(only);
+        command.Options.Add(output);
+        command.SetAction(parseResult => Output.Guard(console, () => Execute(
+            console, global, registry, parseResult, parseResult.GetValue(only), parseResult.GetValue(output) ?? DefaultOutput)));
+        return command;
+    }
+
+    private static int Execute(IAnsiConsole console, GlobalOptions global, CheckRegistry registry, ParseResult parseResult, string? prefix, string outputDirectory)
+    {
+        var checks = registry.WithPrefix(prefix);
+        if (checks.Count == 0)
+        {
+            Output.Error(console, registry.Checks.Count == 0
+                ? "no checks are registered."
+                : $"no check id starts with '{prefix}'. Check ids: {string.Join(", ", registry.Checks.Select(c => c.Id))}.");
+            return ExitCodes.Usage;
+        }
+        if (!global.TryResolveDevice(parseResult, console, out var device)) return ExitCodes.Usage;
+        int seed = parseResult.GetValue(global.Seed);
+
+        string outDir = Path.GetFullPath(outputDirectory);
+        Directory.CreateDirectory(outDir);
+        var environment = EnvironmentInfo.Capture(device, seed);
+        var context = new CheckContext(device, seed, outDir);
+
+        IReadOnlyList<CheckOutcome> outcomes = [];
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
+            .Start(progress =>
+            {
+                var tasks = checks.Select(c => progress.AddTask(Markup.Escape(c.Id), autoStart: false, maxValue: 1)).ToList();
+                outcomes = Verifier.Run(checks, context,
+                    started: (_, i) => tasks[i].StartTask(),
+                    finished: (o, i) =>
+                    {
+                        tasks[i].Description = $"{Markup.Escape(o.Id)} {(o.Passed ? "[green]passed[/]" : "[red]FAILED[/]")}";
+                        tasks[i].Increment(1);
+                        tasks[i].StopTask();
+                    });
+            });
+
+        console.Write(ResultsTable(outcomes));
+        foreach (var o in outcomes.Where(o => !o.Passed && !string.IsNullOrWhiteSpace(o.Result.Note)))
+            console.MarkupLine($"[red]{Markup.Escape(o.Id)}[/]: {Markup.Escape(o.Result.Note!)}");
+
+        string json = ResultsJson.Write(outDir, outcomes, environment);
+        string report = MarkdownReport.Write(outDir, outcomes, environment);
+        int passed = outcomes.Count(o => o.Passed);
+        console.MarkupLine($"{passed}/{outcomes.Count} checks passed on {Markup.Escape(environment.Device)} (seed {seed}).");
+        console.MarkupLine($"Wrote {Markup.Escape(json)}");
+        console.MarkupLine($"Wrote {Markup.Escape(report)}");
+        return passed == outcomes.Count ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The results as a console table.</summary>
+    public static Table ResultsTable(IReadOnlyList<CheckOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn(new TableColumn("Id").NoWrap());
+        table.AddColumn(new TableColumn("Measured").RightAligned());
+        table.AddColumn(new TableColumn("Expected").RightAligned());
+        table.AddColumn(new TableColumn("Tol.").RightAligned());
+        table.AddColumn(new TableColumn("Pass").Centered());
+        table.AddColumn(new TableColumn("Sec.").RightAligned());
+        foreach (var o in outcomes)
+        {
+            var r = o.Result;
+            table.AddRow(
+                Markup.Escape(o.Id),
+                MarkdownReport.Format(r.Measured, 3),
+                MarkdownReport.Format(r.Expected, 3),
+                MarkdownReport.Format(r.Tolerance, 3),
+                r.Passed ? "[green]yes[/]" : "[red]NO[/]",
+                r.Seconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return table;
+    }
+}

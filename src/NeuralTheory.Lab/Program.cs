@@ -1,0 +1,4 @@
+using NeuralTheory.Lab;
+using Spectre.Console;
+
+return LabApp.Run(args, AnsiConsole.Console);
