@@ -111,9 +111,18 @@ internal static class Validate
                     throw new ArgumentException($"{name} must be symmetric positive definite; entries [{i},{j}] = {sigma[i, j]} and [{j},{i}] = {sigma[j, i]} differ.", name);
         var sym = 0.5 * (sigma + sigma.Transpose());
         var eig = sym.Evd(Symmetricity.Symmetric);
-        double min = eig.EigenValues.Real().Min();
-        if (!(min > 0))
-            throw new ArgumentException($"{name} must be symmetric positive definite; its smallest eigenvalue is {min}.", name);
-        return sym.Cholesky();
+        var values = eig.EigenValues.Real();
+        double min = values.Min(), max = values.Max();
+        // Numerically singular counts as not positive definite: λ_min must exceed d·ε·λ_max.
+        if (!(min > sigma.RowCount * MathNet.Numerics.Precision.DoublePrecision * max))
+            throw new ArgumentException($"{name} must be symmetric positive definite; its eigenvalues lie in [{min}, {max}].", name);
+        try
+        {
+            return sym.Cholesky();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{name} must be symmetric positive definite; its Cholesky factorisation failed.", name, e);
+        }
     }
 }
