@@ -41,7 +41,11 @@ public sealed class SeededRandom
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         CheckSigma(sigma);
-        return Matrix<double>.Build.Dense(rows, columns, (_, _) => sigma * _normal.Sample());
+        // Fill sequentially, column-major: MathNet's Dense(rows, columns, init) may run init in parallel for large sizes,
+        // which breaks both the determinism and the (non-thread-safe) Mersenne Twister.
+        var values = new double[rows * columns];
+        for (int i = 0; i < values.Length; i++) values[i] = sigma * _normal.Sample();
+        return Matrix<double>.Build.Dense(rows, columns, values);
     }
 
     /// <summary>A vector of <paramref name="count"/> i.i.d. N(0, σ²) entries.</summary>
@@ -50,7 +54,9 @@ public sealed class SeededRandom
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         CheckSigma(sigma);
-        return Vector<double>.Build.Dense(count, _ => sigma * _normal.Sample());
+        var values = new double[count];   // sequential, see GaussianMatrix
+        for (int i = 0; i < count; i++) values[i] = sigma * _normal.Sample();
+        return Vector<double>.Build.Dense(values);
     }
 
     private static void CheckSigma(double sigma)

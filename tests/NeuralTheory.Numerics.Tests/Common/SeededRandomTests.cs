@@ -40,4 +40,18 @@ public class SeededRandomTests
     [InlineData(2, 2, double.NaN)]
     public void Bad_arguments_are_refused(int rows, int cols, double sigma) =>
         Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new SeededRandom(0).GaussianMatrix(rows, cols, sigma));
+
+    [Fact]
+    public void Large_draws_are_reproducible_and_sequential()
+    {
+        // 1e5 entries is far above MathNet's parallelisation threshold; the draws must still be one sequential stream.
+        var a = new SeededRandom(11).GaussianVector(100_000);
+        var b = new SeededRandom(11).GaussianVector(100_000);
+        Assert.Equal(a, b);
+        var rng = new SeededRandom(11);
+        var first = Enumerable.Range(0, 5).Select(_ => rng.NextGaussian()).ToArray();
+        Assert.Equal(first, a.Take(5).ToArray());
+        var m = new SeededRandom(12).GaussianMatrix(400, 300);
+        Assert.Equal(m, new SeededRandom(12).GaussianMatrix(400, 300));
+    }
 }
