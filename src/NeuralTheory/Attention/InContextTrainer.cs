@@ -73,7 +73,7 @@ public sealed class InContextTrainer
                 using var batch = sampler.Sample(o.BatchSize, generator);
                 var prediction = model.Predict(batch.Prompt);
                 var loss = (prediction - batch.QueryY).square().mean();
-                lossValue = loss.item<double>();
+                lossValue = loss.detach().to_type(ScalarType.Float64).item<double>();
                 if (!double.IsFinite(lossValue))
                 {
                     history.Add(lossValue);
