@@ -32,7 +32,7 @@ public static class PreconditionedGradientDescentConstruction
     }
 
     /// <summary>A stack of <c>L = preconditioners.Count</c> independent layers, layer <c>ℓ</c> using <c>A_ℓ</c>.</summary>
-    /// <param name="preconditioners"><c>A_0 … A_{L−1}</c>, all <c>d × d</c>, finite (empty gives the identity stack of a <c>d = ?</c> — refused: pass at least one).</param>
+    /// <param name="preconditioners"><c>A_0 … A_{L−1}</c>, at least one, all <c>d × d</c>, finite (for <c>L = 0</c> use the shared overload with <c>steps = 0</c>).</param>
     /// <param name="dtype">Float64 (default) or Float32.</param>
     /// <param name="device">Target device; CPU when <c>null</c>.</param>
     /// <exception cref="ArgumentException">The list is empty, a matrix is not square, the sizes differ, or an entry is not finite.</exception>
