@@ -91,7 +91,7 @@ public sealed class GdConstructionCheck : Check
         points.LegendText = $"{predictions.Count} query outputs ({instances.Count} prompts)";
         double lim = xs.Concat(ys).Select(Math.Abs).DefaultIfEmpty(1).Max() * 1.05;
         AttentionCheckSupport.AddDiagonal(plot, -lim, lim);
-        plot.Title($"1 LSA layer (GD construction) vs 1 GD step: max entry error {error:E2}");
+        plot.Title($"1 LSA layer vs 1 GD step: max error {error:E1}");
         plot.XLabel("oracle prediction W_1 x_q (GradientDescent.Run)");
         plot.YLabel("module prediction -Z[N, y]");
         plot.ShowLegend(Alignment.UpperLeft);

@@ -118,7 +118,7 @@ public sealed class GdPlusPlusConstructionCheck : Check
         formula.MarkerShape = MarkerShape.Cross;
         formula.MarkerSize = 14;
         formula.LegendText = "closed form kappa(C)((1-g l_max)/(1-g l_min))^2";
-        plot.Title($"GD++ (gamma = 1/(3 l_max)) lowers kappa(C_k); max entry error {error:E2}");
+        plot.Title($"GD++ lowers kappa(C_k); max error {error:E1}");
         plot.XLabel("layer k");
         plot.YLabel("condition number of the context covariance C_k");
         plot.ShowLegend(Alignment.UpperRight);

@@ -79,7 +79,7 @@ public sealed class MultilayerGdCheck : Check
             marks.MarkerShape = MarkerShape.OpenCircle;
             marks.LegendText = t == 0 ? "module readout after layer k (circle)" : "";
         }
-        plot.Title($"{MaxLayers}-layer GD stack vs {MaxLayers} GD steps (4 prompts): max entry error {worst:E2}");
+        plot.Title($"{MaxLayers}-layer GD stack vs {MaxLayers} GD steps: max error {worst:E1}");
         plot.XLabel("layer k = GD step k");
         plot.YLabel("prediction (first output)");
         plot.ShowLegend(Alignment.UpperLeft);

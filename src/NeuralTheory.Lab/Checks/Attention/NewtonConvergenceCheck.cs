@@ -145,7 +145,7 @@ public sealed class NewtonConvergenceCheck : Check
         var target = plot.Add.HorizontalLine(Math.Log10(Epsilon));
         target.LinePattern = LinePattern.Dashed;
         target.LegendText = "eps = 1e-8";
-        plot.Title(string.Format(inv, "kappa_Sigma = 100 (kappa(C) = {0:F0}): quadratic vs linear convergence", shown.ConditionC));
+        plot.Title(string.Format(inv, "kappa_Sigma = 100, kappa(C) = {0:F0}: Newton vs optimal GD", shown.ConditionC));
         plot.XLabel("iteration k");
         plot.YLabel("log10 ||w_k - w_ols|| / ||w_ols||");
         plot.ShowLegend(Alignment.LowerLeft);

@@ -135,7 +135,7 @@ public sealed class OptimalStepCheck : Check
         var found = plot.Add.VerticalLine(m.Argmin);
         found.LinePattern = LinePattern.Dotted;
         found.LegendText = $"grid argmin {m.Argmin:F3}";
-        plot.Title("One GD step, d = 5, N = 20, sigma^2 = 0.25: in-context MSE vs eta");
+        plot.Title("One GD step (d=5, N=20, sigma^2=0.25): MSE vs eta");
         plot.XLabel("step size eta");
         plot.YLabel("E (y_hat - y_q)^2 (plain MSE)");
         plot.ShowLegend(Alignment.UpperCenter);

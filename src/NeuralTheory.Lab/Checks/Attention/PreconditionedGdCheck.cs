@@ -113,7 +113,7 @@ public sealed class PreconditionedGdCheck : Check
             marks.MarkerSize = 9;
             marks.LegendText = t == 0 ? "module: mean squared context residual / 2 (circle)" : "";
         }
-        plot.Title($"4 LSA layers vs 4 preconditioned GD steps: max entry error {error:E2}");
+        plot.Title($"4 layers vs 4 preconditioned GD steps: max error {error:E1}");
         plot.XLabel("layer k");
         plot.YLabel("log10 training loss L(w_k)");
         plot.ShowLegend(Alignment.LowerLeft);
