@@ -120,7 +120,7 @@ public sealed class GdPlusPlusConstructionCheck : Check
         formula.LegendText = "closed form kappa(C)((1-g l_max)/(1-g l_min))^2";
         plot.Title($"GD++ lowers kappa(C_k); max error {error:E1}");
         plot.XLabel("layer k");
-        plot.YLabel("condition number of the context covariance C_k");
+        plot.YLabel("kappa(C_k), context inputs");
         plot.ShowLegend(Alignment.UpperRight);
         string figure = context.SaveFigure(plot, Id);
 
