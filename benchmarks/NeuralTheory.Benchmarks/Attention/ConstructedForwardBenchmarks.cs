@@ -47,6 +47,13 @@ public class ConstructedForwardBenchmarks
     /// <summary>GD step size (stable: λ_max(C) ≈ (1 + √(d/N))² ≈ 2.25 for these Gaussian prompts).</summary>
     public const double Eta = 0.25;
 
+    /// <summary>
+    /// libtorch intra-op threads during this class. One: on a small shared machine every parallel region waits for its
+    /// slowest thread, so with two threads on two busy cores each of the ~100 small ops can stall for a scheduler
+    /// quantum and the means become meaningless (seen: 10× spreads). Single-threaded numbers are the reproducible ones.
+    /// </summary>
+    public const int IntraOpThreads = 1;
+
     private const int D = InputDim + 1, T = Context + 1;
 
     private LinearTransformer _model = null!;
@@ -54,6 +61,7 @@ public class ConstructedForwardBenchmarks
     private Tensor _limitLeft = null!, _limitRight = null!;
     private Tensor _one = null!;
     private Matrix<double>[] _xs = null!;
+    private int _threadsBefore;
     private Vector<double>[] _ys = null!, _xqs = null!;
 
     /// <summary>Tensor dtype of the TorchSharp methods.</summary>
@@ -85,6 +93,8 @@ public class ConstructedForwardBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        _threadsBefore = get_num_threads();
+        set_num_threads(IntraOpThreads);
         using (var scope = NewDisposeScope())
         using (var gen = new Generator(1234, CPU))
         {
@@ -119,6 +129,7 @@ public class ConstructedForwardBenchmarks
     {
         foreach (var t in new[] { _z, _x, _y, _xq, _limitLeft, _limitRight, _one }) t.Dispose();
         _model.Dispose();
+        set_num_threads(_threadsBefore);
     }
 
     /// <summary>The dispatch floor in this dtype: one in-place add on a one-element tensor (as in <c>DispatchFloorBenchmarks</c>).</summary>
