@@ -115,13 +115,50 @@ public static class LinearAttentionFunctional
         using var scope = NewDisposeScope();
         long n = z.shape[1] - 1;
         var keys = includeQuery ? z : z.narrow(1, 0, n);
-        var gram = keys.transpose(1, 2).matmul(keys);                                  // (B, D, D)
-        var mix = Heads(q).transpose(-1, -2).unsqueeze(0)
-            .matmul(gram.unsqueeze(1))
-            .matmul(Heads(p).transpose(-1, -2).unsqueeze(0))
-            .sum(1);                                                                   // Σ_h Q_hᵀ G P_hᵀ, (B, D, D)
-        var result = z + z.matmul(mix).div(n);
+        bool weightsNeedGrad = is_grad_enabled() && (p.requires_grad || q.requires_grad);
+        var result = !weightsNeedGrad && WeightSupport.Of(Heads(p), Heads(q)) is { IsSparse: true } support
+            ? ForwardGramSparse(z, keys, Heads(p), Heads(q), support, n)
+            : ForwardGramDense(z, keys, Heads(p), Heads(q), n);
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Dense Gram form. <c>mix = Σ_h Q_hᵀ G P_hᵀ</c> is formed with two products whose right operand is shared by the
+    /// whole batch, so each folds into one GEMM over <c>B·D</c> rows: <c>Y = G [P_1ᵀ … P_Hᵀ]</c>, then
+    /// <c>mixᵀ = [Y_1ᵀ … Y_Hᵀ] [Q_1; …; Q_H]</c>. The update <c>Z + (Z · mix)/N</c> is one <c>bmm</c> plus two in-place ops.
+    /// </summary>
+    private static Tensor ForwardGramDense(Tensor z, Tensor keys, Tensor p, Tensor q, long n)
+    {
+        long b = z.shape[0], d = z.shape[2], h = p.shape[0];
+        var gram = keys.transpose(1, 2).matmul(keys);                                        // (B, D, D)
+        var pCat = p.transpose(-1, -2).permute(1, 0, 2).reshape(d, h * d);                  // [P_1ᵀ … P_Hᵀ], (D, H·D)
+        var y = gram.matmul(pCat).view(b, d, h, d);                                          // Y[b, i, h, j] = (G P_hᵀ)[i, j]
+        var yT = y.permute(0, 3, 2, 1).reshape(b * d, h * d);                                // rows (b, j), columns (h, i)
+        var mixT = yT.matmul(q.reshape(h * d, d)).view(b, d, d);                             // mixᵀ = Σ_h Y_hᵀ Q_h
+        return z.bmm(mixT.transpose(1, 2)).div_(n).add_(z);
+    }
+
+    /// <summary>
+    /// Exact sparse-support form, used when the weights are constants (no gradient needed for them) and have zero
+    /// rows or columns, as every construction's do: only <c>G[R_Q, C_P]</c> (rows where some <c>Q_h</c> has a non-zero
+    /// row, columns where some <c>P_h</c> has a non-zero column) enters <c>mix</c>, only the columns <c>C_Q</c> of
+    /// <c>Z</c> multiply it, and only the columns <c>R_P</c> of <c>Z</c> change. Zero weights contribute exact zeros in
+    /// the dense form, so both forms compute the same sums.
+    /// </summary>
+    private static Tensor ForwardGramSparse(Tensor z, Tensor keys, Tensor p, Tensor q, WeightSupport support, long n)
+    {
+        var device = z.device;
+        var rq = tensor(support.QRows, device: device);
+        var cq = tensor(support.QColumns, device: device);
+        var rp = tensor(support.PRows, device: device);
+        var cp = tensor(support.PColumns, device: device);
+        var gram = keys.index_select(2, rq).transpose(1, 2).matmul(keys.index_select(2, cp));      // (B, |R_Q|, |C_P|)
+        var qSub = q.index_select(1, rq).index_select(2, cq);                                       // (H, |R_Q|, |C_Q|)
+        var pSub = p.index_select(1, rp).index_select(2, cp);                                       // (H, |R_P|, |C_P|)
+        var mix = qSub.transpose(-1, -2).unsqueeze(0).matmul(gram.unsqueeze(1))
+            .matmul(pSub.transpose(-1, -2).unsqueeze(0)).sum(1);                                    // (B, |C_Q|, |R_P|)
+        var update = z.index_select(2, cq).matmul(mix).div_(n);                                      // (B, T, |R_P|)
+        return z.index_add(2, rp, update, 1);
     }
 
     internal static Tensor ForwardRowCore(Tensor z, Tensor p, Tensor q, bool includeQuery)

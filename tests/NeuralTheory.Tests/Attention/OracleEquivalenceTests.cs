@@ -92,6 +92,10 @@ public class OracleEquivalenceTests
         using var scope = NewDisposeScope();
         var (model, prompt, expected, readouts, scales, hyper) = Prepare(kind, inst, dtype);
         using (model)
+        // Twice: with autograd on (weights are parameters, so the dense Gram form runs) and under no_grad (the exact
+        // sparse-support form that inference with constructed weights takes).
+        foreach (bool inference in new[] { false, true })
+        using (inference ? no_grad() : null)
         using (var trace = model.Trace(prompt))
         {
             for (int b = 0; b < inst.Problems.Count; b++)
@@ -102,13 +106,13 @@ public class OracleEquivalenceTests
                     if (scales is not null) ScaleVBlock(actual, inst.Problems[b].D, scales[l]);
                     var (err, row, col) = MaxScaledError(actual, expected[b][l]);
                     if (!(err <= tol))
-                        return false.Label($"{kind} {dtype} {hyper}: prompt {b}, state {l}, entry [{row},{col}] expected {expected[b][l][row, col]:R}, got {actual[row, col]:R}, scaled error {err:E3} > {tol:E1}; {inst}");
+                        return false.Label($"{kind} {dtype} {hyper} inference={inference}: prompt {b}, state {l}, entry [{row},{col}] expected {expected[b][l][row, col]:R}, got {actual[row, col]:R}, scaled error {err:E3} > {tol:E1}; {inst}");
                     if (readouts[b][l] is { } want)
                     {
                         var got = trace.Readouts[l][b].to_type(ScalarType.Float64).ToVector();
                         for (int c = 0; c < want.Count; c++)
                             if (!(Math.Abs(got[c] - want[c]) <= tol * Math.Max(1, Math.Abs(want[c]))))
-                                return false.Label($"{kind} {dtype} {hyper}: prompt {b}, readout {l}[{c}] expected {want[c]:R}, got {got[c]:R}; {inst}");
+                                return false.Label($"{kind} {dtype} {hyper} inference={inference}: prompt {b}, readout {l}[{c}] expected {want[c]:R}, got {got[c]:R}; {inst}");
                     }
                 }
             }
