@@ -123,19 +123,13 @@ public static class LinearAttentionFunctional
     }
 
     /// <summary>
-    /// Dense Gram form. <c>mix = Σ_h Q_hᵀ G P_hᵀ</c> is formed with two products whose right operand is shared by the
-    /// whole batch, so each folds into one GEMM over <c>B·D</c> rows: <c>Y = G [P_1ᵀ … P_Hᵀ]</c>, then
-    /// <c>mixᵀ = [Y_1ᵀ … Y_Hᵀ] [Q_1; …; Q_H]</c>. The update <c>Z + (Z · mix)/N</c> is one <c>bmm</c> plus two in-place ops.
+    /// Dense Gram form: <c>Z + (Z · mix)/N</c> with <c>mix = Σ_h Q_hᵀ G P_hᵀ</c>, <c>G = Z_ctxᵀ Z_ctx</c>
+    /// (see <see cref="Mix"/>).
     /// </summary>
     private static Tensor ForwardGramDense(Tensor z, Tensor keys, Tensor p, Tensor q, long n)
     {
-        long b = z.shape[0], d = z.shape[2], h = p.shape[0];
-        var gram = keys.transpose(1, 2).matmul(keys);                                        // (B, D, D)
-        var pCat = p.transpose(-1, -2).permute(1, 0, 2).reshape(d, h * d);                  // [P_1ᵀ … P_Hᵀ], (D, H·D)
-        var y = gram.matmul(pCat).view(b, d, h, d);                                          // Y[b, i, h, j] = (G P_hᵀ)[i, j]
-        var yT = y.permute(0, 3, 2, 1).reshape(b * d, h * d);                                // rows (b, j), columns (h, i)
-        var mixT = yT.matmul(q.reshape(h * d, d)).view(b, d, d);                             // mixᵀ = Σ_h Y_hᵀ Q_h
-        return z.bmm(mixT.transpose(1, 2)).div_(n).add_(z);
+        var gram = BatchProduct(keys.transpose(1, 2), keys);                                  // (B, D, D)
+        return BatchProduct(z, Mix(gram, p, q)).div_(n).add_(z);
     }
 
     /// <summary>
@@ -143,7 +137,8 @@ public static class LinearAttentionFunctional
     /// rows or columns, as every construction's do: only <c>G[R_Q, C_P]</c> (rows where some <c>Q_h</c> has a non-zero
     /// row, columns where some <c>P_h</c> has a non-zero column) enters <c>mix</c>, only the columns <c>C_Q</c> of
     /// <c>Z</c> multiply it, and only the columns <c>R_P</c> of <c>Z</c> change. Zero weights contribute exact zeros in
-    /// the dense form, so both forms compute the same sums.
+    /// the dense form, so both forms compute the same sums. For GD from <c>W0 = 0</c> this is <c>O(B N d)</c> per layer
+    /// instead of <c>O(B N D²)</c>: no <c>XᵀX</c> is ever formed.
     /// </summary>
     private static Tensor ForwardGramSparse(Tensor z, Tensor keys, Tensor p, Tensor q, WeightSupport support, long n)
     {
@@ -152,13 +147,38 @@ public static class LinearAttentionFunctional
         var cq = tensor(support.QColumns, device: device);
         var rp = tensor(support.PRows, device: device);
         var cp = tensor(support.PColumns, device: device);
-        var gram = keys.index_select(2, rq).transpose(1, 2).matmul(keys.index_select(2, cp));      // (B, |R_Q|, |C_P|)
-        var qSub = q.index_select(1, rq).index_select(2, cq);                                       // (H, |R_Q|, |C_Q|)
-        var pSub = p.index_select(1, rp).index_select(2, cp);                                       // (H, |R_P|, |C_P|)
-        var mix = qSub.transpose(-1, -2).unsqueeze(0).matmul(gram.unsqueeze(1))
-            .matmul(pSub.transpose(-1, -2).unsqueeze(0)).sum(1);                                    // (B, |C_Q|, |R_P|)
-        var update = z.index_select(2, cq).matmul(mix).div_(n);                                      // (B, T, |R_P|)
+        var gram = BatchProduct(keys.index_select(2, rq).transpose(1, 2), keys.index_select(2, cp));  // (B, |R_Q|, |C_P|)
+        var mix = Mix(gram, p.index_select(1, rp).index_select(2, cp), q.index_select(1, rq).index_select(2, cq));
+        var update = BatchProduct(z.index_select(2, cq), mix).div_(n);                                 // (B, T, |R_P|)
         return z.index_add(2, rp, update, 1);
+    }
+
+    /// <summary>
+    /// <c>mix = Σ_h Q_hᵀ G P_hᵀ</c> for a batch of (possibly rectangular) <c>G</c> of shape <c>(B, r, c)</c>, with
+    /// <c>P</c> of shape <c>(H, s, c)</c> and <c>Q</c> of shape <c>(H, r, t)</c>; returns <c>(B, t, s)</c>. Both weight
+    /// products have an operand shared by the whole batch, so each folds into one GEMM over all prompts:
+    /// <c>Y = G [P_1ᵀ … P_Hᵀ]</c>, then <c>mixᵀ = [Y_1ᵀ … Y_Hᵀ] [Q_1; …; Q_H]</c>.
+    /// </summary>
+    private static Tensor Mix(Tensor gram, Tensor p, Tensor q)
+    {
+        long b = gram.shape[0], r = gram.shape[1], c = gram.shape[2];
+        long h = p.shape[0], s = p.shape[1], t = q.shape[2];
+        var pCat = p.transpose(-1, -2).permute(1, 0, 2).reshape(c, h * s);                  // [P_1ᵀ … P_Hᵀ], (c, H·s)
+        var y = gram.reshape(b * r, c).matmul(pCat).view(b, r, h, s);                        // Y[b, i, h, j] = (G P_hᵀ)[i, j]
+        var yT = y.permute(0, 3, 2, 1).reshape(b * s, h * r);                                // rows (b, j), columns (h, i)
+        return yT.matmul(q.reshape(h * r, t)).view(b, s, t).transpose(1, 2);                 // mix = (Σ_h Y_hᵀ Q_h)ᵀ
+    }
+
+    /// <summary>
+    /// Batched <c>a · b</c> for <c>a (B, m, k)</c>, <c>b (B, k, n)</c>. Thin products (<c>n = 1</c> or <c>m = 1</c>)
+    /// are a broadcast multiply and a sum, one vectorised pass over the batch; libtorch's CPU <c>bmm</c> issues one
+    /// BLAS call per prompt, whose fixed cost dominates such shapes.
+    /// </summary>
+    private static Tensor BatchProduct(Tensor a, Tensor b)
+    {
+        if (b.shape[2] == 1) return (a * b.transpose(1, 2)).sum(2, keepdim: true);
+        if (a.shape[1] == 1) return (a.transpose(1, 2) * b).sum(1, keepdim: true);
+        return a.bmm(b);
     }
 
     internal static Tensor ForwardRowCore(Tensor z, Tensor p, Tensor q, bool includeQuery)
