@@ -142,15 +142,27 @@ public static class LinearAttentionFunctional
     /// </summary>
     private static Tensor ForwardGramSparse(Tensor z, Tensor keys, Tensor p, Tensor q, WeightSupport support, long n)
     {
-        var device = z.device;
-        var rq = tensor(support.QRows, device: device);
-        var cq = tensor(support.QColumns, device: device);
-        var rp = tensor(support.PRows, device: device);
-        var cp = tensor(support.PColumns, device: device);
-        var gram = BatchProduct(keys.index_select(2, rq).transpose(1, 2), keys.index_select(2, cp));  // (B, |R_Q|, |C_P|)
-        var mix = Mix(gram, p.index_select(1, rp).index_select(2, cp), q.index_select(1, rq).index_select(2, cq));
-        var update = BatchProduct(z.index_select(2, cq), mix).div_(n);                                 // (B, T, |R_P|)
-        return z.index_add(2, rp, update, 1);
+        var gram = BatchProduct(Select(keys, 2, support.QRows).transpose(1, 2), Select(keys, 2, support.PColumns));  // (B, |R_Q|, |C_P|)
+        var mix = Mix(gram, Select(Select(p, 1, support.PRows), 2, support.PColumns), Select(Select(q, 1, support.QRows), 2, support.QColumns));
+        var update = BatchProduct(Select(z, 2, support.QColumns), mix).div_(n);                                        // (B, T, |R_P|)
+        if (IsRange(support.PRows))
+        {
+            var result = z.clone();
+            result.narrow(2, support.PRows[0], support.PRows.Length).add_(update);
+            return result;
+        }
+        return z.index_add(2, tensor(support.PRows, device: z.device), update, 1);
+    }
+
+    /// <summary>The entries <paramref name="indices"/> along <paramref name="dim"/>: a view when they are a contiguous range (constructions' blocks are), else a gather.</summary>
+    private static Tensor Select(Tensor t, long dim, long[] indices) =>
+        IsRange(indices) ? t.narrow(dim, indices[0], indices.Length) : t.index_select(dim, tensor(indices, device: t.device));
+
+    private static bool IsRange(long[] indices)
+    {
+        for (int i = 1; i < indices.Length; i++)
+            if (indices[i] != indices[i - 1] + 1) return false;
+        return indices.Length > 0;
     }
 
     /// <summary>
