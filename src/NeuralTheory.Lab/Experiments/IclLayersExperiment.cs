@@ -190,6 +190,10 @@ public sealed class IclLayersExperiment : IExperiment
         r.LinePattern = LinePattern.Dotted;
         r.LegendText = Inv($"one-step optimum R* = {oneStepRisk:F3}");
         IclPreconditionerExperiment.LogTicks(plot);
+        // A diverged or blown-up trained stack (NaN or huge) must not squash the comparison: clip the view to the baselines' range.
+        double lo = new[] { gd, pp, construction, trained }.SelectMany(v => v.Skip(1).Take(maxL)).Where(double.IsFinite).Min();
+        plot.Axes.SetLimitsY(Math.Log10(lo) - 0.15, Math.Log10(Math.Max(12, gd.Skip(1).Take(maxL).Max())) + 0.1);
+        plot.Axes.SetLimitsX(0.7, maxL + 0.3);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.Title("In-context loss vs layers, (G) d = N = 10");
         plot.XLabel("layers / steps L");
@@ -243,7 +247,7 @@ public sealed record IclLayersSettings(int MaxLayers, int Steps, int BatchSize, 
     double InitStd = 1e-3, double? GradientClipNorm = null)
 {
     /// <summary>The <c>reproduce</c> size (a few minutes on 2 CPU cores).</summary>
-    public static IclLayersSettings Full { get; } = new(6, 1000, 512, 5e-3, 250, 4000, 20_000, 0.02, 1.0, 50, 0.2, 11);
+    public static IclLayersSettings Full { get; } = new(6, 1500, 512, 2e-3, 500, 4000, 20_000, 0.025, 2.0, 80, 0.2, 11, InitStd: 1e-3, GradientClipNorm: 1.0);
 
     /// <summary>A smoke-test size (seconds): two depths, a handful of steps, coarse grids.</summary>
     public static IclLayersSettings Tiny { get; } = new(2, 20, 128, 5e-3, 10, 200, 300, 0.1, 0.5, 5, 0.1, 3);

@@ -77,7 +77,7 @@ public sealed class TrainedMatchesGdCheck : Check
         var diagonal = plot.Add.Line(-lim, -lim, lim, lim);
         diagonal.LinePattern = LinePattern.Dashed;
         diagonal.LegendText = "y = x";
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Trained 1-layer LSA vs one GD step (eta* = {optimum.Eta:F4}): cos {cosine:F4}"));
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Trained LSA vs 1 GD step (eta* = {optimum.Eta:F3}): cos {cosine:F5}"));
         plot.XLabel("GD(eta*) prediction (MathNet)");
         plot.YLabel("trained LSA prediction (float64)");
         plot.ShowLegend(Alignment.UpperLeft);
