@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MathNet.Numerics.LinearAlgebra;
 using NeuralTheory.Attention;
 using NeuralTheory.Attention.Constructions;
 using NeuralTheory.Lab.Training;
@@ -17,10 +18,13 @@ namespace NeuralTheory.Lab.Experiments;
 /// GD++ over layers; spec 6.3).
 /// </summary>
 /// <remarks>
-/// Data (G), not (U): <c>x ~ N(0, I_10)</c>, <c>w ~ N(0, I)</c>, <c>d = N = 10</c>, noiseless (the tensor sampler that
-/// <see cref="InContextTrainer"/> takes draws Gaussian inputs only; [VO] use U(−0.5, 0.5), spec 2.9). One-layer
-/// optimum under (G): <c>η* = N/(N + d + 1) = 10/21</c>, <c>R* = d(d+1)/(N+d+1) = 110/21</c> plain MSE (Mahankali et al.
-/// 2023, arXiv:2307.03576). Hyper-parameters of GD / GD++ are tuned on a separate seeded tuning set through the
+/// Data (G), not (U): <c>x ~ N(0, s I_10)</c> with <c>s = a²/3 = 1/12</c>, the variance of [VO]'s U(−0.5, 0.5) inputs
+/// (spec 2.9), <c>w ~ N(0, I)</c>, <c>d = N = 10</c>, noiseless (the tensor sampler that <see cref="InContextTrainer"/>
+/// takes draws Gaussian inputs only). The input scale matters: an <c>L</c>-layer LSA is a polynomial of degree
+/// <c>3^L</c> in the tokens, and with <c>Σ = I</c> (‖x‖² ≈ 10) float32 training of <c>L ≥ 5</c> overflowed to NaN
+/// (spec 8, "Float32"). One-layer optimum (3.6 with <c>Σ = sI</c>): <c>η* = N/(s(N + d + 1)) = 40/7</c>,
+/// <c>R* = s d(d+1)/(N+d+1) = 55/126</c> plain MSE (Ahn et al. 2023, arXiv:2306.00297; Mahankali et al. 2023,
+/// arXiv:2307.03576). Hyper-parameters of GD / GD++ are tuned on a separate seeded tuning set through the
 /// constructions (float64) and then evaluated on the test set with the MathNet oracle (<see cref="GradientDescent"/>,
 /// <see cref="GdPlusPlus"/>); the GD construction at the tuned <c>η</c> is also run on the test set through
 /// <see cref="LinearTransformer"/> and must equal the oracle (its largest prediction difference is reported). Losses
@@ -57,7 +61,8 @@ public sealed class IclLayersExperiment : IExperiment
         ArgumentNullException.ThrowIfNull(context);
         var s = Settings;
         int maxL = s.MaxLayers;
-        var options = new RegressionTaskOptions(InputDim, ContextLength);
+        var sigma = Matrix<double>.Build.DenseIdentity(InputDim) * s.InputVariance;
+        var options = new RegressionTaskOptions(InputDim, ContextLength) { Covariance = sigma };
         using var tuning = new HeldOutPrompts(options, s.TuningPrompts, context.Seed + 3_000_017, context.Device);
         using var test = new HeldOutPrompts(options, s.TestPrompts, context.Seed + 4_000_037, context.Device);
 
@@ -112,7 +117,7 @@ public sealed class IclLayersExperiment : IExperiment
         var trainSeconds = new double[maxL + 1];
         var diverged = new bool[maxL + 1];
         double totalWork = Enumerable.Range(1, maxL).Sum(), done = 0;
-        using (var sampler = new RegressionPromptSampler(InputDim, ContextLength, device: context.Device))
+        using (var sampler = new RegressionPromptSampler(InputDim, ContextLength, sigma, device: context.Device))
         {
             for (int l = 1; l <= maxL; l++)
             {
@@ -141,7 +146,7 @@ public sealed class IclLayersExperiment : IExperiment
 
         // 5. Outputs.
         context.Report(0.99, "writing figure and tables");
-        var oneStep = OptimalStepSize.Gaussian(ContextLength, InputDim);
+        var oneStep = new OneStepOptimum(OptimalPreconditioner.Compute(sigma, ContextLength)[0, 0], OptimalPreconditioner.OptimalRisk(sigma, ContextLength));
         var csv = new StringBuilder("layers,trained_mse,trained_se,gd_mse,gd_se,gd_eta,gdpp_mse,gdpp_se,gdpp_eta,gdpp_gamma,gd_construction_mse,gd_construction_max_rel_diff,train_seconds,diverged\n");
         for (int l = 1; l <= maxL; l++)
             csv.AppendLine(Inv($"{l},{trainedLoss[l]:R},{trainedLossSe[l]:R},{gdLoss[l]:R},{gdLossSe[l]:R},{bestGd[l].Eta:R},{ppLoss[l]:R},{ppLossSe[l]:R},{bestPp[l].Eta:R},{bestPp[l].Gamma:R},{constructionLoss[l]:R},{constructionGap[l]:E3},{trainSeconds[l]:F1},{diverged[l]}"));
@@ -150,9 +155,9 @@ public sealed class IclLayersExperiment : IExperiment
         var md = new StringBuilder();
         md.AppendLine("# icl-layers: in-context loss vs depth (von Oswald et al. 2022, arXiv:2212.07677; spec 6.3)");
         md.AppendLine();
-        md.AppendLine(Inv($"Data (G): x ~ N(0, I), w ~ N(0, I), d = {InputDim}, N = {ContextLength}, noiseless. Plain MSE on {s.TestPrompts} seeded test prompts (float64); GD/GD++ tuned on {s.TuningPrompts} separate prompts (η grid {s.EtaMin:G3}..{s.EtaMax:G3}, {s.EtaCount} points; γ grid 0..{s.GammaMax:G3}, {s.GammaCount} points)."));
+        md.AppendLine(Inv($"Data (G): x ~ N(0, {s.InputVariance:G4} I) (variance of U(-0.5, 0.5)), w ~ N(0, I), d = {InputDim}, N = {ContextLength}, noiseless. Plain MSE on {s.TestPrompts} seeded test prompts (float64); GD/GD++ tuned on {s.TuningPrompts} separate prompts (η grid {s.EtaMin:G3}..{s.EtaMax:G3}, {s.EtaCount} points; γ grid 0..{s.GammaMax:G3}, {s.GammaCount} points)."));
         md.AppendLine(Inv($"Trained LSA: independent merged full P, Q per layer, init std {s.InitStd:G2}, Adam lr {s.LearningRate:G3} halved every {s.HalvingInterval} steps, {s.Steps} steps, batch {s.BatchSize}, clip {s.GradientClipNorm?.ToString("G3", CultureInfo.InvariantCulture) ?? "none"}, float32."));
-        md.AppendLine(Inv($"One-layer theory (Mahankali et al. 2023): η* = {oneStep.Eta:F6}, R* = {oneStep.Risk:F6}."));
+        md.AppendLine(Inv($"One-layer theory (spec 3.6, Σ = sI): η* = {oneStep.Eta:F6}, R* = {oneStep.Risk:F6}."));
         md.AppendLine();
         md.AppendLine("| L | trained LSA | GD (η) | GD++ (η, γ) | GD construction (module) | max rel. diff construction vs GD |");
         md.AppendLine("|---|---|---|---|---|---|");
@@ -195,7 +200,7 @@ public sealed class IclLayersExperiment : IExperiment
         plot.Axes.SetLimitsY(Math.Log10(lo) - 0.15, Math.Log10(Math.Max(12, gd.Skip(1).Take(maxL).Max())) + 0.1);
         plot.Axes.SetLimitsX(0.7, maxL + 0.3);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
-        plot.Title("In-context loss vs layers, (G) d = N = 10");
+        plot.Title("In-context loss vs layers, (G) x ~ N(0, I/12), d = N = 10");
         plot.XLabel("layers / steps L");
         plot.YLabel("test MSE (log scale)");
         plot.ShowLegend(Alignment.LowerLeft);
@@ -242,13 +247,14 @@ public sealed class IclLayersExperiment : IExperiment
 /// <param name="GammaCount">Points of the <c>γ</c> grid.</param>
 /// <param name="InitStd">Standard deviation of the initial <c>P, Q</c> entries.</param>
 /// <param name="GradientClipNorm">Global gradient-norm clip, or <c>null</c>.</param>
+/// <param name="InputVariance">Input variance <c>s</c>, <c>Σ = s I</c> (default <c>1/12</c>, that of U(−0.5, 0.5)).</param>
 public sealed record IclLayersSettings(int MaxLayers, int Steps, int BatchSize, double LearningRate, int HalvingInterval,
     int TuningPrompts, int TestPrompts, double EtaMin, double EtaMax, int EtaCount, double GammaMax, int GammaCount,
-    double InitStd = 1e-3, double? GradientClipNorm = null)
+    double InitStd = 1e-3, double? GradientClipNorm = null, double InputVariance = 1.0 / 12)
 {
     /// <summary>The <c>reproduce</c> size (a few minutes on 2 CPU cores).</summary>
-    public static IclLayersSettings Full { get; } = new(6, 1500, 512, 2e-3, 500, 4000, 20_000, 0.025, 2.0, 80, 0.2, 11, InitStd: 1e-3, GradientClipNorm: 1.0);
+    public static IclLayersSettings Full { get; } = new(6, 3000, 1024, 1e-3, 1000, 4000, 20_000, 0.3, 36, 120, 2.4, 13, InitStd: 1e-3, GradientClipNorm: 1.0);
 
     /// <summary>A smoke-test size (seconds): two depths, a handful of steps, coarse grids.</summary>
-    public static IclLayersSettings Tiny { get; } = new(2, 20, 128, 5e-3, 10, 200, 300, 0.1, 0.5, 5, 0.1, 3);
+    public static IclLayersSettings Tiny { get; } = new(2, 20, 128, 5e-3, 10, 200, 300, 1, 6, 5, 1.2, 3);
 }
