@@ -197,13 +197,16 @@ public sealed class IclLayersExperiment : IExperiment
         IclPreconditionerExperiment.LogTicks(plot);
         // A diverged or blown-up trained stack (NaN or huge) must not squash the comparison: clip the view to the baselines' range.
         double lo = new[] { gd, pp, construction, trained }.SelectMany(v => v.Skip(1).Take(maxL)).Where(double.IsFinite).Min();
-        plot.Axes.SetLimitsY(Math.Log10(lo) - 0.15, Math.Log10(Math.Max(12, gd.Skip(1).Take(maxL).Max())) + 0.1);
+        double gdMax = gd.Skip(1).Take(maxL).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        double hi = new[] { gd, trained, pp }.SelectMany(v => v.Skip(1).Take(maxL)).Where(double.IsFinite).Append(oneStepRisk).Max();
+        plot.Axes.SetLimitsY(Math.Log10(lo) - 0.1, Math.Log10(Math.Min(10 * gdMax, hi)) + 0.1);
         plot.Axes.SetLimitsX(0.7, maxL + 0.3);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.Title("In-context loss vs layers, (G) x ~ N(0, I/12), d = N = 10");
         plot.XLabel("layers / steps L");
         plot.YLabel("test MSE (log scale)");
         plot.ShowLegend(Alignment.LowerLeft);
+        plot.Legend.FontSize = 10;
         return plot;
     }
 
