@@ -75,9 +75,9 @@ public class CheckRegistryTests
     }
 
     [Fact]
-    public void Default_experiment_registry_is_empty_for_now()
+    public void Default_experiment_registry_has_the_icl_experiments_sorted_by_name()
     {
-        Assert.Empty(ExperimentRegistry.Default.Experiments);
+        Assert.Equal(["icl-layers", "icl-preconditioner"], ExperimentRegistry.Default.Experiments.Select(e => e.Name));
         Assert.Null(ExperimentRegistry.Default.Find("anything"));
     }
 }

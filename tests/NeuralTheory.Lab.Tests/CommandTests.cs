@@ -3,14 +3,16 @@ namespace NeuralTheory.Lab.Tests;
 public class CommandTests
 {
     [Fact]
-    public void List_shows_both_foundation_checks_and_says_there_are_no_experiments()
+    public void List_shows_the_foundation_checks_and_the_icl_experiments()
     {
         var (exit, output) = CapturedConsole.Run("list");
         Assert.Equal(0, exit);
         Assert.Contains("foundation.torch-loads", output);
         Assert.Contains("foundation.bridge-roundtrip", output);
         Assert.Contains("Higham", output);
-        Assert.Contains("none registered yet", output);
+        Assert.Contains("icl-layers", output);
+        Assert.Contains("icl-preconditioner", output);
+        Assert.DoesNotContain("none registered yet", output);
     }
 
     [Fact]
@@ -39,15 +41,18 @@ public class CommandTests
         var (exit, output) = CapturedConsole.Run("reproduce", "unknown-name");
         Assert.NotEqual(0, exit);
         Assert.Contains("unknown experiment 'unknown-name'", output);
-        Assert.Contains("Available experiments: none yet", output);
+        Assert.Contains("Available experiments: icl-layers, icl-preconditioner", output);
     }
 
     [Fact]
-    public void Reproduce_list_says_there_are_no_experiments_yet()
+    public void Reproduce_list_shows_the_icl_experiments()
     {
         var (exit, output) = CapturedConsole.Run("reproduce", "--list");
         Assert.Equal(0, exit);
-        Assert.Contains("none registered yet", output);
+        Assert.Contains("icl-layers", output);
+        Assert.Contains("icl-preconditioner", output);
+        Assert.Contains("arXiv:2212.07677", output);
+        Assert.DoesNotContain("none registered yet", output);
     }
 
     [Fact]
