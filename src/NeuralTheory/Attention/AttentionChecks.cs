@@ -27,6 +27,9 @@ internal static class AttentionChecks
     internal static void Finite(Tensor t, string parameter)
     {
         using var scope = NewDisposeScope();
+        // A finite sum implies finite entries (a NaN or ±∞ entry makes the sum NaN or ±∞); only when the sum is not
+        // finite (a non-finite entry, or an overflow of huge finite ones) is the exact element-wise test needed.
+        if (t.numel() > 0 && double.IsFinite(t.sum().to_type(ScalarType.Float64).item<double>())) return;
         if (!isfinite(t).all().item<bool>())
             throw new ArgumentException($"The tensor of shape {Shape(t)} contains NaN or infinite entries.", parameter);
     }

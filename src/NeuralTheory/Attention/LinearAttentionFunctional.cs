@@ -188,7 +188,10 @@ public static class LinearAttentionFunctional
     /// </summary>
     private static Tensor BatchProduct(Tensor a, Tensor b)
     {
-        if (b.shape[2] == 1) return (a * b.transpose(1, 2)).sum(2, keepdim: true);
+        if (b.shape[2] == 1)   // reduce along whichever of a's dimensions is contiguous in memory
+            return a.stride(2) == 1 || a.shape[1] == 1
+                ? (a * b.transpose(1, 2)).sum(2, keepdim: true)
+                : (a.transpose(1, 2) * b).sum(1).unsqueeze(2);
         if (a.shape[1] == 1) return (a.transpose(1, 2) * b).sum(1, keepdim: true);
         return a.bmm(b);
     }
