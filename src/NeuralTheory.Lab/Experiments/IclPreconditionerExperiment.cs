@@ -71,15 +71,14 @@ public sealed class IclPreconditionerExperiment : IExperiment
             var aStar = OptimalPreconditioner.Compute(sigma, ContextLength);
             double optimalRisk = OptimalPreconditioner.OptimalRisk(sigma, ContextLength);
             using var sampler = new RegressionPromptSampler(InputDim, ContextLength, sigma, device: context.Device);
-            using var layer = LinearSelfAttention.RandomMerged(InputDim + 1, initStd: Settings.InitStd, seed: context.Seed + c, device: context.Device);
-            using var model = new LinearTransformer([layer]);
-            var trainer = new InContextTrainer(new InContextTrainingOptions
+            var (layer, model, result) = TrainedAttention.TrainOneLayer(sampler, InputDim, Settings.InitStd, new InContextTrainingOptions
             {
                 Steps = Settings.Steps, BatchSize = Settings.BatchSize, LearningRate = Settings.LearningRate,
                 LearningRateHalvingInterval = Settings.HalvingInterval, Seed = context.Seed + c, ProgressInterval = Math.Max(1, Settings.Steps / 50),
-            });
-            var result = trainer.Train(model, sampler, (step, loss) =>
+            }, context.Device, (step, loss) =>
                 context.Report(baseFraction + span * 0.9 * step / Settings.Steps, Inv($"{key}: step {step}/{Settings.Steps}, loss {loss:F4}")));
+            using var disposeLayer = layer;
+            using var disposeModel = model;
             if (result.Diverged) throw new InvalidOperationException($"Training diverged ({key}) at step {result.StepsRun}.");
             context.Report(baseFraction + span * 0.9, $"{key}: evaluating");
 

@@ -16,6 +16,21 @@ namespace NeuralTheory.Lab.Training;
 internal static class TrainedAttention
 {
     /// <summary>
+    /// Trains a fresh merged one-layer LSA (<c>D = d + 1</c>, entries drawn with std <paramref name="initStd"/> from
+    /// <c>options.Seed</c>) with <see cref="InContextTrainer"/> on <paramref name="sampler"/>'s prompts. The caller
+    /// disposes the returned layer and stack.
+    /// </summary>
+    public static (LinearSelfAttention Layer, LinearTransformer Model, InContextTrainingResult Training) TrainOneLayer(
+        RegressionPromptSampler sampler, int inputDim, double initStd, InContextTrainingOptions options, Device device,
+        Action<int, double>? progress = null)
+    {
+        var layer = LinearSelfAttention.RandomMerged(inputDim + 1, initStd: initStd, seed: options.Seed, device: device);
+        var model = new LinearTransformer([layer]);
+        var training = new InContextTrainer(options).Train(model, sampler, progress);
+        return (layer, model, training);
+    }
+
+    /// <summary>
     /// <c>Â = −Σ_h (p_yy Q_xxᵀ + Q_yxᵀ p_yx)</c> of a merged one-layer LSA with <c>o = 1</c> (spec 6.1): the query
     /// readout is <c>x_qᵀ Â b</c>, <c>b = (1/N) Xᵀy</c>, plus terms with zero correlation to <c>y_q</c>.
     /// </summary>

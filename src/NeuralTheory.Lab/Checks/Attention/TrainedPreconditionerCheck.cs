@@ -48,14 +48,13 @@ public sealed class TrainedPreconditionerCheck : Check
         double optimalRisk = OptimalPreconditioner.OptimalRisk(sigma, ContextLength);
 
         using var sampler = new RegressionPromptSampler(InputDim, ContextLength, sigma, device: context.Device);
-        using var layer = LinearSelfAttention.RandomMerged(InputDim + 1, initStd: InitStd, seed: context.Seed, device: context.Device);
-        using var model = new LinearTransformer([layer]);
-        var trainer = new InContextTrainer(new InContextTrainingOptions
+        var (layer, model, training) = TrainedAttention.TrainOneLayer(sampler, InputDim, InitStd, new InContextTrainingOptions
         {
             Steps = Steps, BatchSize = BatchSize, LearningRate = LearningRate, LearningRateHalvingInterval = HalvingInterval,
             Seed = context.Seed,
-        });
-        var training = trainer.Train(model, sampler);
+        }, context.Device);
+        using var disposeLayer = layer;
+        using var disposeModel = model;
         if (training.Diverged)
             return CheckResult.Failure($"training diverged at step {training.StepsRun}");
 
