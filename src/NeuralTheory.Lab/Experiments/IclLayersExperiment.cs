@@ -173,52 +173,60 @@ public sealed class IclLayersExperiment : IExperiment
                     foreach (var layer in layers) layer.Dispose();
                 }
                 curves[l] = MeanCurve(histories, s.Steps);
+                // Outputs after every depth, so that an interrupted full run leaves its finished depths behind.
+                if (l < maxL) WriteOutputs(l);
             }
         }
         foreach (var t in gdSensitivity) t?.Dispose();
 
         // 5. Outputs.
         context.Report(0.99, "writing figures and tables");
-        var stats = Enumerable.Range(0, maxL + 1).Select(l => l == 0 ? default : Summary(trained[l])).ToArray();
-        var align = Enumerable.Range(0, maxL + 1).Select(l => l == 0 ? default : Summary(alignment[l])).ToArray();
-        var csv = new StringBuilder("layers,trained_mse_mean,trained_mse_std,trained_mse_min,trained_mse_max,trained_runs,diverged_runs,trained_mse_per_seed,gd_mse,gd_se,gd_eta,gdpp_mse,gdpp_se,gdpp_eta,gdpp_gamma,gd_construction_mse,gd_construction_max_rel_diff,alignment_cos_mean,alignment_cos_min,train_seconds\n");
-        for (int l = 1; l <= maxL; l++)
-            csv.AppendLine(Inv($"{l},{stats[l].Mean:R},{stats[l].Std:R},{stats[l].Min:R},{stats[l].Max:R},{stats[l].Count},{divergedRuns[l]},{string.Join(' ', trained[l].Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{gdLoss[l]:R},{gdLossSe[l]:R},{bestGd[l].Eta:R},{ppLoss[l]:R},{ppLossSe[l]:R},{bestPp[l].Eta:R},{bestPp[l].Gamma:R},{constructionLoss[l]:R},{constructionGap[l]:E3},{align[l].Mean:R},{align[l].Min:R},{trainSeconds[l]:F1}"));
-        context.WriteText("icl-layers.csv", csv.ToString());
-
-        var md = new StringBuilder();
-        md.AppendLine("# icl-layers: in-context loss vs depth (von Oswald et al. 2022, arXiv:2212.07677; spec 6.3)");
-        md.AppendLine();
-        md.AppendLine(Inv($"Data (U): x ~ U(-{s.HalfWidth:G3}, {s.HalfWidth:G3})^{InputDim}, w ~ N(0, I), d = {InputDim}, N = {ContextLength}, noiseless. Plain MSE on {s.TestPrompts} seeded test prompts (float64); GD/GD++ tuned on {s.TuningPrompts} separate prompts (η grid {s.EtaMin:G3}..{s.EtaMax:G3}, {s.EtaCount} points; γ grid 0..{s.GammaMax:G3}, {s.GammaCount} points)."));
-        string schedule = s.HalvingInterval > 0 ? Inv($"halved every {s.HalvingInterval} steps from step {(s.HalvingStart > 0 ? s.HalvingStart : s.HalvingInterval)}") : "constant";
-        md.AppendLine(Inv($"Trained LSA: independent merged full P, Q per layer, one head, init std {s.InitScale:G3}/K, Adam lr {s.LearningRate:G3} ({schedule}), β₂ = {s.Beta2:G3}, {s.Steps} steps, batch {s.BatchSize}, clip {s.GradientClipNorm?.ToString("G3", CultureInfo.InvariantCulture) ?? "none"}, {(s.TrainInFloat64 ? "float64" : "float32")}, {seeds} seeds per K."));
-        md.AppendLine(Inv($"One-layer theory (spec 3.6 / 7.8): η* = {oneStep.Eta:F6}, R* = {oneStep.Risk:F6} (half-MSE {oneStep.HalfMse:F6})."));
-        md.AppendLine();
-        md.AppendLine("| K | trained LSA, mean ± std over seeds [min, max] | GD (η) | GD++ (η, γ) | GD construction (module) | max rel. diff construction vs GD | alignment cos(∂ŷ/∂x_q) trained vs GD |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
-        for (int l = 1; l <= maxL; l++)
-        {
-            string runs = divergedRuns[l] > 0 ? Inv($" ({divergedRuns[l]} of {seeds} diverged)") : "";
-            md.AppendLine(Inv($"| {l} | {stats[l].Mean:F4} ± {stats[l].Std:F4} [{stats[l].Min:F4}, {stats[l].Max:F4}]{runs} | {gdLoss[l]:F4} ± {gdLossSe[l]:F4} (η = {bestGd[l].Eta:F3}) | {ppLoss[l]:F4} ± {ppLossSe[l]:F4} (η = {bestPp[l].Eta:F3}, γ = {bestPp[l].Gamma:F3}) | {constructionLoss[l]:F4} | {constructionGap[l]:E2} | {align[l].Mean:F4} (min {align[l].Min:F4}) |"));
-        }
-        md.AppendLine();
-        md.AppendLine("Checks (spec 6.3, on the mean over seeds):");
-        double half1 = stats[1].Mean / 2, rel1 = half1 / oneStep.HalfMse - 1;
-        md.AppendLine(Inv($"- K = 1: trained half-MSE {half1:F5} vs {oneStep.HalfMse:F5} ({rel1:+0.0%;-0.0%}; tolerance ±2%): {(Math.Abs(rel1) <= 0.02 ? "holds" : "fails")}; alignment {align[1].Mean:F4} (expected > 0.99)."));
-        for (int l = 2; l <= maxL; l++)
-            md.AppendLine(Inv($"- K = {l}: trained {stats[l].Mean:F4} {(stats[l].Mean <= gdLoss[l] ? "≤" : ">")} GD {gdLoss[l]:F4}; trained / GD++ = {stats[l].Mean / ppLoss[l]:F3}."));
-        bool decreasing(double[] v) => Enumerable.Range(2, maxL - 1).All(l => v[l] < v[l - 1]);
-        var trainedMeans = stats.Select(x => x.Mean).ToArray();
-        md.AppendLine(Inv($"- Decreasing in K: trained {decreasing(trainedMeans)}, GD {decreasing(gdLoss)}, GD++ {decreasing(ppLoss)}."));
-        md.AppendLine();
-        md.AppendLine("![loss vs layers](figures/icl-layers.png)");
-        md.AppendLine();
-        md.AppendLine("![training loss](figures/icl-layers-training.png)");
-        context.WriteText("icl-layers.md", md.ToString());
-
-        context.SaveFigure(Figure(maxL, trained, trainedMeans, gdLoss, ppLoss, constructionLoss, oneStep.Risk, s.HalfWidth), "icl-layers");
-        context.SaveFigure(TrainingFigure(maxL, curves, gdLoss, ppLoss), "icl-layers-training");
+        WriteOutputs(maxL);
         context.Report(1, "done");
+
+        void WriteOutputs(int upTo)
+        {
+            var stats = Enumerable.Range(0, upTo + 1).Select(l => l == 0 ? default : Summary(trained[l])).ToArray();
+            var align = Enumerable.Range(0, upTo + 1).Select(l => l == 0 ? default : Summary(alignment[l])).ToArray();
+            var csv = new StringBuilder("layers,trained_mse_mean,trained_mse_std,trained_mse_min,trained_mse_max,trained_runs,diverged_runs,trained_mse_per_seed,gd_mse,gd_se,gd_eta,gdpp_mse,gdpp_se,gdpp_eta,gdpp_gamma,gd_construction_mse,gd_construction_max_rel_diff,alignment_cos_mean,alignment_cos_min,train_seconds\n");
+            for (int l = 1; l <= upTo; l++)
+                csv.AppendLine(Inv($"{l},{stats[l].Mean:R},{stats[l].Std:R},{stats[l].Min:R},{stats[l].Max:R},{stats[l].Count},{divergedRuns[l]},{string.Join(' ', trained[l].Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{gdLoss[l]:R},{gdLossSe[l]:R},{bestGd[l].Eta:R},{ppLoss[l]:R},{ppLossSe[l]:R},{bestPp[l].Eta:R},{bestPp[l].Gamma:R},{constructionLoss[l]:R},{constructionGap[l]:E3},{align[l].Mean:R},{align[l].Min:R},{trainSeconds[l]:F1}"));
+            context.WriteText("icl-layers.csv", csv.ToString());
+
+            var md = new StringBuilder();
+            md.AppendLine("# icl-layers: in-context loss vs depth (von Oswald et al. 2022, arXiv:2212.07677; spec 6.3)");
+            if (upTo < maxL) { md.AppendLine(); md.AppendLine(Inv($"**Partial: depths K = 1..{upTo} of {maxL} are finished; the run goes on.**")); }
+            md.AppendLine();
+            md.AppendLine(Inv($"Data (U): x ~ U(-{s.HalfWidth:G3}, {s.HalfWidth:G3})^{InputDim}, w ~ N(0, I), d = {InputDim}, N = {ContextLength}, noiseless. Plain MSE on {s.TestPrompts} seeded test prompts (float64); GD/GD++ tuned on {s.TuningPrompts} separate prompts (η grid {s.EtaMin:G3}..{s.EtaMax:G3}, {s.EtaCount} points; γ grid 0..{s.GammaMax:G3}, {s.GammaCount} points)."));
+            string schedule = s.HalvingInterval > 0 ? Inv($"halved every {s.HalvingInterval} steps from step {(s.HalvingStart > 0 ? s.HalvingStart : s.HalvingInterval)}") : "constant";
+            md.AppendLine(Inv($"Trained LSA: independent merged full P, Q per layer, one head, init std {s.InitScale:G3}/K, Adam lr {s.LearningRate:G3} ({schedule}), β₂ = {s.Beta2:G3}, {s.Steps} steps, batch {s.BatchSize}, clip {s.GradientClipNorm?.ToString("G3", CultureInfo.InvariantCulture) ?? "none"}, {(s.TrainInFloat64 ? "float64" : "float32")}, {seeds} seeds per K."));
+            md.AppendLine(Inv($"One-layer theory (spec 3.6 / 7.8): η* = {oneStep.Eta:F6}, R* = {oneStep.Risk:F6} (half-MSE {oneStep.HalfMse:F6})."));
+            md.AppendLine();
+            md.AppendLine("| K | trained LSA, mean ± std over seeds [min, max] | GD (η) | GD++ (η, γ) | GD construction (module) | max rel. diff construction vs GD | alignment cos(∂ŷ/∂x_q) trained vs GD |");
+            md.AppendLine("|---|---|---|---|---|---|---|");
+            for (int l = 1; l <= upTo; l++)
+            {
+                string runs = divergedRuns[l] > 0 ? Inv($" ({divergedRuns[l]} of {seeds} diverged)") : "";
+                md.AppendLine(Inv($"| {l} | {stats[l].Mean:F4} ± {stats[l].Std:F4} [{stats[l].Min:F4}, {stats[l].Max:F4}]{runs} | {gdLoss[l]:F4} ± {gdLossSe[l]:F4} (η = {bestGd[l].Eta:F3}) | {ppLoss[l]:F4} ± {ppLossSe[l]:F4} (η = {bestPp[l].Eta:F3}, γ = {bestPp[l].Gamma:F3}) | {constructionLoss[l]:F4} | {constructionGap[l]:E2} | {align[l].Mean:F4} (min {align[l].Min:F4}) |"));
+            }
+            md.AppendLine();
+            md.AppendLine("Checks (spec 6.3, on the mean over seeds):");
+            double half1 = stats[1].Mean / 2, rel1 = half1 / oneStep.HalfMse - 1;
+            md.AppendLine(Inv($"- K = 1: trained half-MSE {half1:F5} vs {oneStep.HalfMse:F5} ({rel1:+0.0%;-0.0%}; tolerance ±2%): {(Math.Abs(rel1) <= 0.02 ? "holds" : "fails")}; alignment {align[1].Mean:F4} (expected > 0.99)."));
+            for (int l = 2; l <= upTo; l++)
+                md.AppendLine(Inv($"- K = {l}: trained {stats[l].Mean:F4} {(stats[l].Mean <= gdLoss[l] ? "≤" : ">")} GD {gdLoss[l]:F4}; trained / GD++ = {stats[l].Mean / ppLoss[l]:F3}."));
+            bool decreasing(double[] v) => Enumerable.Range(2, upTo - 1).All(l => v[l] < v[l - 1]);
+            var trainedMeans = stats.Select(x => x.Mean).ToArray();
+            md.AppendLine(Inv($"- Decreasing in K: trained {decreasing(trainedMeans)}, GD {decreasing(gdLoss)}, GD++ {decreasing(ppLoss)}."));
+            md.AppendLine();
+            md.AppendLine("![loss vs layers](figures/icl-layers.png)");
+            md.AppendLine();
+            md.AppendLine("![training loss](figures/icl-layers-training.png)");
+            context.WriteText("icl-layers.md", md.ToString());
+
+            context.SaveFigure(Figure(upTo, trained, trainedMeans, gdLoss, ppLoss, constructionLoss, oneStep.Risk, s.HalfWidth), "icl-layers");
+            context.SaveFigure(TrainingFigure(upTo, curves, gdLoss, ppLoss), "icl-layers-training");
+        }
     }
 
     private static (double Mean, double Std, double Min, double Max, int Count) Summary(double[] values)
@@ -393,7 +401,7 @@ public sealed record IclLayersSettings(int MaxLayers, int Steps, int BatchSize, 
     /// but Adam lr 3e-3 (β₂ = 0.99), constant for 2 500 steps and halved every 500 after, 4 000 steps: with [VO]'s lr 1e-3
     /// a 2-layer stack was still far above GD(2) after 4 000 steps (docs/attention.md).
     /// </summary>
-    public static IclLayersSettings Full { get; } = new(5, 4000, 2048, 3e-3, 500, 4000, 50_000, 0.25, 40, 100, 2.4, 13,
+    public static IclLayersSettings Full { get; } = new(6, 4000, 2048, 3e-3, 500, 4000, 50_000, 0.25, 40, 100, 2.4, 13,
         InitScale: 0.002, GradientClipNorm: 1.0, Seeds: 5, HalvingStart: 2500, Beta2: 0.99);
 
     /// <summary>A smoke-test size (seconds): two depths, two seeds, a handful of steps, coarse grids.</summary>
