@@ -52,11 +52,13 @@ public static class VerifyCommand
         var context = new CheckContext(device, seed, outDir);
 
         IReadOnlyList<CheckOutcome> outcomes = [];
+        var wall = System.Diagnostics.Stopwatch.StartNew();
         console.Progress()
             .AutoClear(false)
-            .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
+            .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(progress =>
             {
+                var overall = progress.AddTask($"verify: 0/{checks.Count} checks", maxValue: checks.Count);
                 var tasks = checks.Select(c => progress.AddTask(Markup.Escape(c.Id), autoStart: false, maxValue: 1)).ToList();
                 outcomes = Verifier.Run(checks, context,
                     started: (_, i) => tasks[i].StartTask(),
@@ -65,8 +67,12 @@ public static class VerifyCommand
                         tasks[i].Description = $"{Markup.Escape(o.Id)} {(o.Passed ? "[green]passed[/]" : "[red]FAILED[/]")}";
                         tasks[i].Increment(1);
                         tasks[i].StopTask();
+                        overall.Increment(1);
+                        overall.Description = $"verify: {i + 1}/{checks.Count} checks";
                     });
+                overall.StopTask();
             });
+        wall.Stop();
 
         console.Write(ResultsTable(outcomes));
         foreach (var o in outcomes.Where(o => !o.Passed && !string.IsNullOrWhiteSpace(o.Result.Note)))
@@ -75,7 +81,7 @@ public static class VerifyCommand
         string json = ResultsJson.Write(outDir, outcomes, environment);
         string report = MarkdownReport.Write(outDir, outcomes, environment);
         int passed = outcomes.Count(o => o.Passed);
-        console.MarkupLine($"{passed}/{outcomes.Count} checks passed on {Markup.Escape(environment.Device)} (seed {seed}).");
+        console.MarkupLine($"{passed}/{outcomes.Count} checks passed on {Markup.Escape(environment.Device)} (seed {seed}) in {wall.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} s.");
         console.MarkupLine($"Wrote {Markup.Escape(json)}");
         console.MarkupLine($"Wrote {Markup.Escape(report)}");
         return passed == outcomes.Count ? ExitCodes.Ok : ExitCodes.Failed;

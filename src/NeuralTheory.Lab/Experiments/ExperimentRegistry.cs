@@ -10,18 +10,23 @@ namespace NeuralTheory.Lab.Experiments;
 public sealed partial class ExperimentRegistry
 {
     /// <summary>Builds a registry from explicit experiments.</summary>
-    /// <exception cref="InvalidOperationException">A name is not kebab-case or appears twice.</exception>
+    /// <exception cref="InvalidOperationException">A name is not kebab-case, is the reserved <c>all</c>, or appears twice.</exception>
     public ExperimentRegistry(IEnumerable<IExperiment> experiments)
     {
         ArgumentNullException.ThrowIfNull(experiments);
         var list = experiments.ToList();
         foreach (var e in list.Where(e => e.Name is null || !NamePattern().IsMatch(e.Name)))
             throw new InvalidOperationException($"{e.GetType().FullName} has name '{e.Name}', which is not kebab-case (e.g. icl-layers).");
+        foreach (var e in list.Where(e => e.Name == ReservedName))
+            throw new InvalidOperationException($"{e.GetType().FullName} has name '{ReservedName}', which is reserved for running every experiment.");
         var duplicate = list.GroupBy(e => e.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new InvalidOperationException($"Experiment name '{duplicate.Key}' is declared more than once.");
         Experiments = list.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The name <c>reproduce</c> uses for every experiment at once; no experiment may take it.</summary>
+    public const string ReservedName = "all";
 
     /// <summary>All experiments, sorted by name.</summary>
     public IReadOnlyList<IExperiment> Experiments { get; }

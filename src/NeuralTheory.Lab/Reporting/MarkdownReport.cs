@@ -5,7 +5,8 @@ using NeuralTheory.Lab.Verification;
 namespace NeuralTheory.Lab.Reporting;
 
 /// <summary>
-/// Writes <c>report.md</c>: the environment, the results table, then one section per check with its claim, source,
+/// Writes <c>report.md</c>: the environment, the table of all claims (claim, paper, measured, expected, tolerance, verdict,
+/// seconds), then one section per check with its claim, source,
 /// note and figure (linked by its path relative to the report, e.g. <c>figures/foundation.torch-loads.png</c>).
 /// </summary>
 public static class MarkdownReport
@@ -49,13 +50,15 @@ public static class MarkdownReport
         md.AppendLine();
         md.AppendLine("## Results");
         md.AppendLine();
-        md.AppendLine("| Id | Measured | Expected | Tolerance | Passed | Seconds |");
-        md.AppendLine("|---|---:|---:|---:|:---:|---:|");
+        md.AppendLine("| Id | Claim | Paper | Measured | Expected | Tolerance | Verdict | Seconds |");
+        md.AppendLine("|---|---|---|---:|---:|---:|:---:|---:|");
         foreach (var o in outcomes)
         {
             var r = o.Result;
-            md.AppendLine($"| [`{o.Id}`](#{Anchor(o.Id)}) | {Format(r.Measured)} | {Format(r.Expected)} | {Format(r.Tolerance)} | {(r.Passed ? "yes" : "**NO**")} | {r.Seconds.ToString("F3", CultureInfo.InvariantCulture)} |");
+            md.AppendLine($"| [`{o.Id}`](#{Anchor(o.Id)}) | {Cell(o.Claim)} | {Cell(o.Source)} | {Format(r.Measured)} | {Format(r.Expected)} | {Format(r.Tolerance)} | {(r.Passed ? "pass" : "**FAIL**")} | {r.Seconds.ToString("F3", CultureInfo.InvariantCulture)} |");
         }
+        md.AppendLine();
+        md.AppendLine($"Total time of the checks: {outcomes.Sum(o => o.Result.Seconds).ToString("F1", CultureInfo.InvariantCulture)} s.");
         md.AppendLine();
         md.AppendLine("## Checks");
         foreach (var o in outcomes)
