@@ -90,7 +90,7 @@ public sealed class NormDepthExperiment : IExperiment
         double slope = Slope(ws.Select(w => Math.Log(w)).ToArray(), floors.Select(f => Math.Log(f)).ToArray());
         var ratios = gaps.Select(g => Math.Exp(Slope(Enumerable.Range(1, Math.Min(10, s.ChainDepth)).Select(l => (double)l).ToArray(),
             Enumerable.Range(1, Math.Min(10, s.ChainDepth)).Select(l => Math.Log(g[l])).ToArray()))).ToArray();
-        context.SaveFigure(DepthPlot("BN chain (arXiv:2106.03970): orthogonality gap vs depth, n = " + s.Batch, "log10 mean V(H_l)",
+        context.SaveFigure(DepthPlot("BN chain: orthogonality gap vs depth, n = " + s.Batch, "log10 mean V(H_l)",
             s.Widths.Select((d, i) => (Inv($"d = {d}"), gaps[i], (double[]?)predictedA[i])).ToList(), logY: true), "norm-depth-orthogonality");
         context.SaveFigure(LogLog(Inv($"Floor of V (layers {s.FloorStart}..{s.ChainDepth}) vs width, n = {s.Batch}"), "width d", "floor of V",
             (Inv($"measured (slope {slope:F3})"), ws, floors),
@@ -121,7 +121,7 @@ public sealed class NormDepthExperiment : IExperiment
                 csvB.AppendLine(Inv($"{NormCheckSupport.RankConfigs[c].Label},{l},{ranks[c].R2[l]:R},{ranks[c].Erank[l]:R}"));
         }
         context.WriteText("norm-depth-rank.csv", csvB.ToString());
-        var rankPlot = DepthPlot(Inv($"Participation rank vs depth, d = n = {s.RankWidth} (arXiv:2003.01652)"), "mean participation rank r2",
+        var rankPlot = DepthPlot(Inv($"Participation rank vs depth, d = n = {s.RankWidth}"), "mean participation rank r2",
             NormCheckSupport.RankConfigs.Select((c, i) => (c.Label, ranks[i].R2, (double[]?)null)).ToList(), logY: false);
         var sq = rankPlot.Add.HorizontalLine(Math.Sqrt(s.RankWidth));
         sq.LegendText = "sqrt(d) (BN: Omega(sqrt d), constant not pinned)";
@@ -169,9 +169,9 @@ public sealed class NormDepthExperiment : IExperiment
                 series.Add((act.ToString(), m, mf));
                 if (double.IsFinite(floor)) floorsC.Add((act.ToString(), floor));
                 double measuredFloor = m[floorFrom..].Average();
-                md.AppendLine(Inv($"| {d} | {act} | {a1:F4} | ") + string.Join(" | ", marks.Select(l => Inv($"{m[l]:G3} ({mf[l]:G3})"))) + Inv($" | {measuredFloor:G3} | {floor:G3} |"));
+                md.AppendLine(Inv($"| {d} | {act} | {a1:F4} | ") + string.Join(" | ", marks.Select(l => Inv($"{m[l]:G3} ({mf[l]:G3})"))) + Inv($" | {measuredFloor:G3} | {(double.IsFinite(floor) ? floor.ToString("G3", CultureInfo.InvariantCulture) : "none (a_1 = 1)")} |"));
             }
-            var plot = DepthPlot(Inv($"LN0 + activation: isometry gap vs depth, d = {d}, n = {s.IsoBatch}"), "log10 mean isometry gap", series, logY: true);
+            var plot = DepthPlot(Inv($"LN0 + activation: isometry gap, d = {d}, n = {s.IsoBatch}"), "log10 mean phi (dotted: derived floor)", series, logY: true);
             var palette = new ScottPlot.Palettes.Category10();
             foreach (var (label, floor) in floorsC)
             {
@@ -179,9 +179,15 @@ public sealed class NormDepthExperiment : IExperiment
                 line.LinePattern = LinePattern.Dotted;
                 line.Color = palette.GetColor(series.FindIndex(x => x.Item1 == label));
             }
+            // The mean field falls to ~1e−14 by l = 60 while the measured gap stops at its floor: show the measured range
+            // (and the floors) with a decade of margin below, so the curves are readable; the CSV has every value.
+            double low = series.SelectMany(x => x.Item2).Concat(floorsC.Select(x => x.Item2)).Where(v => v > 0 && double.IsFinite(v)).Min();
+            double high = series.SelectMany(x => x.Item2.Concat(x.Item3!)).Where(v => v > 0 && double.IsFinite(v)).Max();
+            plot.Axes.SetLimitsY(Math.Log10(low) - 1, Math.Log10(high) + 0.3);
             context.SaveFigure(plot, Inv($"norm-depth-isometry-d{d}"));
+            context.WriteText("norm-depth-isometry.csv", csvC.ToString());
+            context.WriteText("norm-depth.md", md.ToString());
         }
-        context.WriteText("norm-depth-isometry.csv", csvC.ToString());
         md.AppendLine();
         md.AppendLine(string.Join(" ", s.IsoWidths.Select(d => Inv($"![isometry d = {d}](figures/norm-depth-isometry-d{d}.png)"))));
         md.AppendLine();
@@ -213,7 +219,7 @@ public sealed class NormDepthExperiment : IExperiment
         var bounded = gradPlot.Add.HorizontalLine(0);
         bounded.LegendText = "predicted for orthogonal BN0: bounded (0)";
         bounded.LinePattern = LinePattern.Dashed;
-        gradPlot.Title(Inv($"Input-layer gradient vs depth, d = n = {s.GradWidth}, k = 10 (arXiv:2310.02012)"));
+        gradPlot.Title(Inv($"Gradient of W_1 vs depth, d = n = {s.GradWidth}, k = 10"));
         gradPlot.XLabel("log10 depth L");
         gradPlot.YLabel("mean log ||dLoss/dW_1||_F");
         gradPlot.ShowLegend(Alignment.UpperLeft);
