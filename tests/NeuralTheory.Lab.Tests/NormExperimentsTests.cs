@@ -32,6 +32,9 @@ public class NormExperimentsTests
         // Row "16,0,V0,pred": the predicted curve starts at the measured V_0 (spec 3.7's linearised recursion).
         var first = chain[1].Split(',');
         Assert.Equal(double.Parse(first[2], CultureInfo.InvariantCulture), double.Parse(first[3], CultureInfo.InvariantCulture), 1e-12);
+        // Labels contain commas ("orthogonal, BN0, identity"): they are quoted so that every row has four fields.
+        foreach (var line in File.ReadAllLines(Path.Combine(dir.Path, "norm-depth-gradients.csv")).Skip(1))
+            Assert.Matches("^\"[^\"]+\",[0-9]+,[^,]+,[^,]+$", line);
         string md = File.ReadAllText(Path.Combine(dir.Path, "norm-depth.md"));
         foreach (var section in new[] { "## A.", "## B.", "## C.", "## D." }) Assert.Contains(section, md);
     }

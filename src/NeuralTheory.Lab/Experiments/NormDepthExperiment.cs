@@ -118,7 +118,7 @@ public sealed class NormDepthExperiment : IExperiment
             context.Report(0.25 + 0.15 * c / NormCheckSupport.RankConfigs.Length, "B: " + NormCheckSupport.RankConfigs[c].Label);
             ranks.Add(NormCheckSupport.MeanRanks(c, s.RankWidth, s.RankDepth, s.RankTrials, context.Seed));
             for (int l = 0; l <= s.RankDepth; l++)
-                csvB.AppendLine(Inv($"{NormCheckSupport.RankConfigs[c].Label},{l},{ranks[c].R2[l]:R},{ranks[c].Erank[l]:R}"));
+                csvB.AppendLine(Inv($"\"{NormCheckSupport.RankConfigs[c].Label}\",{l},{ranks[c].R2[l]:R},{ranks[c].Erank[l]:R}"));
         }
         context.WriteText("norm-depth-rank.csv", csvB.ToString());
         var rankPlot = DepthPlot(Inv($"Participation rank vs depth, d = n = {s.RankWidth}"), "mean participation rank r2",
@@ -204,7 +204,7 @@ public sealed class NormDepthExperiment : IExperiment
             {
                 context.Report(0.7 + 0.3 * (c * s.GradDepths.Count + i) / (NormCheckSupport.GradientConfigs.Length * s.GradDepths.Count), Inv($"D: {config.Label}, L = {s.GradDepths[i]}"));
                 row[i] = NormCheckSupport.MeanLogInputGradient(config, s.GradWidth, s.GradDepths[i], s.GradTrials, context.Seed);
-                csvD.AppendLine(Inv($"{config.Label},{s.GradDepths[i]},{row[i].Item1:R},{row[i].Item2:R}"));
+                csvD.AppendLine(Inv($"\"{config.Label}\",{s.GradDepths[i]},{row[i].Item1:R},{row[i].Item2:R}"));
             }
             grads.Add(row);
         }
