@@ -104,13 +104,13 @@ public sealed class ResNetScalingExperiment : IExperiment
     }
 
     /// <summary>The smooth and control training runs per depth.</summary>
-    internal sealed record TrainingResult(ImplicitRegularizationCheck.Run_[] Smooth, ImplicitRegularizationCheck.Run_[] Control);
+    internal sealed record TrainingResult(ImplicitRegularizationCheck.TrainingRun[] Smooth, ImplicitRegularizationCheck.TrainingRun[] Control);
 
     private TrainingResult Training(ExperimentContext context)
     {
         var s = Settings;
-        var smooth = new List<ImplicitRegularizationCheck.Run_>();
-        var control = new List<ImplicitRegularizationCheck.Run_>();
+        var smooth = new List<ImplicitRegularizationCheck.TrainingRun>();
+        var control = new List<ImplicitRegularizationCheck.TrainingRun>();
         var controlDepths = ControlDepths();
         int total = s.TrainingDepths.Count + controlDepths.Length, done = 0;
         foreach (int depth in s.TrainingDepths)

@@ -46,7 +46,7 @@ public sealed class ImplicitRegularizationCheck : Check
     /// <param name="OracleMismatch">Relative difference between the final max difference by the library and by <see cref="WeightSmoothness"/>.</param>
     /// <param name="Differences">The largest Frobenius layer difference after each step t = 0..steps.</param>
     /// <param name="FinalV">Entries (i, i) of the final <c>V_k</c>, i = 0, 1, 2, as functions of k (for the weights figure).</param>
-    internal sealed record Run_(int Depth, double MaxDifference, double[] Losses, double OracleMismatch, double[] Differences, double[][] FinalV);
+    internal sealed record TrainingRun(int Depth, double MaxDifference, double[] Losses, double OracleMismatch, double[] Differences, double[][] FinalV);
 
     /// <summary>Trains one network of depth <paramref name="depth"/>; data and <c>W0</c> depend only on <paramref name="seed"/>.</summary>
     /// <param name="depth">L.</param>
@@ -54,7 +54,7 @@ public sealed class ImplicitRegularizationCheck : Check
     /// <param name="smooth">True: V = 0, W tied (the ODE init); false: the i.i.d. control.</param>
     /// <param name="steps">Gradient steps.</param>
     /// <param name="rateExponent">η = 0.01·L^rateExponent (1 in the check: the depth-consistent time scale).</param>
-    internal static Run_ Train(int depth, int seed, bool smooth, int steps = Steps, double rateExponent = 1)
+    internal static TrainingRun Train(int depth, int seed, bool smooth, int steps = Steps, double rateExponent = 1)
     {
         using var scope = NewDisposeScope();
         using var data = new TorchSharp.torch.Generator((ulong)(9_000_000L + seed), CPU);
@@ -81,11 +81,11 @@ public sealed class ImplicitRegularizationCheck : Check
         double oracle = Math.Max(WeightSmoothness.Of(Matrices(net.V!), MatrixNorm.Frobenius).MaxDiff, WeightSmoothness.Of(Matrices(net.W!), MatrixNorm.Frobenius).MaxDiff);
         double mismatch = oracle == 0 ? library : Math.Abs(library - oracle) / oracle;
         var finalV = Enumerable.Range(0, 3).Select(i => net.V!.detach().select(1, i).select(1, i).contiguous().data<double>().ToArray()).ToArray();
-        return new Run_(depth, history.Max(), losses, mismatch, history.ToArray(), finalV);
+        return new TrainingRun(depth, history.Max(), losses, mismatch, history.ToArray(), finalV);
     }
 
     /// <summary>The check's runs and verdict parts.</summary>
-    internal sealed record Outcome(Run_[] Smooth, Run_[] Control, double Slope, double LipschitzGap, double LossGap, double ControlRatio, double OracleMismatch)
+    internal sealed record Outcome(TrainingRun[] Smooth, TrainingRun[] Control, double Slope, double LipschitzGap, double LossGap, double ControlRatio, double OracleMismatch)
     {
         /// <summary>All criteria other than the slope.</summary>
         public bool OthersPass => LipschitzGap <= LipschitzAgreement && LossGap <= LossAgreement && ControlRatio > ControlFloor && OracleMismatch <= 1e-12;
@@ -98,7 +98,7 @@ public sealed class ImplicitRegularizationCheck : Check
         var control = new[] { Train(FitFrom, seed, smooth: false, rateExponent: rateExponent), Train(Depths[^1], seed, smooth: false, rateExponent: rateExponent) };
         var fit = smooth.Where(r => r.Depth >= FitFrom).ToArray();
         double slope = Slope(fit.Select(r => Math.Log(r.Depth)).ToArray(), fit.Select(r => Math.Log(r.MaxDifference)).ToArray());
-        Run_ a = smooth[^2], b = smooth[^1];
+        TrainingRun a = smooth[^2], b = smooth[^1];
         double lipschitzGap = Math.Abs(a.Depth * a.MaxDifference / (b.Depth * b.MaxDifference) - 1);
         double lossGap = a.Losses.Zip(b.Losses, (p, q) => Math.Abs(p - q) / q).Max();
         double controlRatio = control[1].MaxDifference / control[0].MaxDifference;
