@@ -77,7 +77,7 @@ public class CheckRegistryTests
     [Fact]
     public void Default_experiment_registry_has_every_area_experiment_sorted_by_name()
     {
-        Assert.Equal(["euler-acceleration", "icl-layers", "icl-preconditioner", "norm-depth", "ode-spiral", "td-emergence"], ExperimentRegistry.Default.Experiments.Select(e => e.Name));
+        Assert.Equal(["euler-acceleration", "icl-layers", "icl-preconditioner", "norm-depth", "ode-spiral", "resnet-scaling", "td-emergence"], ExperimentRegistry.Default.Experiments.Select(e => e.Name));
         Assert.Null(ExperimentRegistry.Default.Find("anything"));
     }
 }

@@ -41,7 +41,7 @@ public class CommandTests
         var (exit, output) = CapturedConsole.Run("reproduce", "unknown-name");
         Assert.NotEqual(0, exit);
         Assert.Contains("unknown experiment 'unknown-name'", output);
-        Assert.Contains("Available experiments: euler-acceleration, icl-layers, icl-preconditioner, norm-depth, ode-spiral, td-emergence", output);
+        Assert.Contains("Available experiments: euler-acceleration, icl-layers, icl-preconditioner, norm-depth, ode-spiral, resnet-scaling, td-emergence", output);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralTheory.Residual;
@@ -55,9 +56,11 @@ public static class ResidualDiagnostics
         var c = direction ?? ones(network.Width, x.dtype, x.device) / Math.Sqrt(network.Width);
         if (c.dim() != 1 || c.shape[0] != network.Width) throw new ArgumentException($"Expected a direction of length d = {network.Width}.", nameof(direction));
         var states = new List<Tensor> { x.detach().requires_grad_(true) };
+        using var alpha = network.Alpha.ToScalar();
+        using var one = 1.0.ToScalar();
         for (int k = 0; k < network.Depth; k++)
         {
-            var next = states[^1] + network.Branch_(states[^1], k) * network.Alpha;
+            var next = network.Block(states[^1], k, alpha, one);
             next.retain_grad();
             states.Add(next);
         }

@@ -158,7 +158,9 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
         Check(x);
         using var scope = NewDisposeScope();
         var h = x;
-        for (int k = 0; k < Depth; k++) h = h + Branch_(h, k) * Alpha;
+        using var alpha = Alpha.ToScalar();
+        using var one = 1.0.ToScalar();
+        for (int k = 0; k < Depth; k++) h = Block(h, k, alpha, one);
         return (ReferenceEquals(h, x) ? x.clone() : h).MoveToOuterDisposeScope();
     }
 
@@ -169,8 +171,22 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
         Check(x);
         using var scope = NewDisposeScope();
         var states = new List<Tensor>(Depth + 1) { x };
-        for (int k = 0; k < Depth; k++) states.Add(states[^1] + Branch_(states[^1], k) * Alpha);
+        using var alpha = Alpha.ToScalar();
+        using var one = 1.0.ToScalar();
+        for (int k = 0; k < Depth; k++) states.Add(Block(states[^1], k, alpha, one));
         return stack(states).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <c>h + α r_k(h)</c>, evaluated as <c>h + (r_k(h)·α)</c> (the same two roundings as <c>h + r * Alpha</c>). The scalars are
+    /// held by the caller for the whole loop: TorchSharp's operator overloads create a temporary <see cref="Scalar"/> whose
+    /// only use is its native handle, so the garbage collector may finalize it during the native call (seen once as
+    /// "Expected false to be true" from <c>Scalar::toDouble</c> in <c>THSTensor_add</c> after ~10⁶ layer evaluations).
+    /// </summary>
+    internal Tensor Block(Tensor h, int k, Scalar alpha, Scalar one)
+    {
+        using var scaled = Branch_(h, k).mul(alpha);
+        return h.add(scaled, one);
     }
 
     /// <summary>The branch <c>r_k</c> of block <c>k</c> (0-based) on row states.</summary>
