@@ -9,8 +9,10 @@ namespace NeuralTheory.Lab.Commands;
 /// <summary>
 /// <c>verify [--only PREFIX] [--out DIR]</c>: runs the registered checks (quick mode) with a progress display, prints
 /// the results table and writes <c>results.json</c>, <c>report.md</c> and <c>figures/*.png</c> to DIR (default
-/// <c>lab-report</c>). Exit 0 only if every selected check passed; 1 if one failed; 2 if no id starts with PREFIX or
-/// the device is unavailable.
+/// <c>lab-report</c>). With <c>--baseline FILE</c> (a previous run's <c>results.json</c>, same seed) it also checks
+/// determinism: every check's measured value must equal the baseline's bit for bit. Exit 0 only if every selected check
+/// passed (and matched its baseline); 1 if one failed or differed; 2 if no id starts with PREFIX, the baseline cannot be
+/// read, or the device is unavailable.
 /// </summary>
 public static class VerifyCommand
 {
@@ -25,16 +27,28 @@ public static class VerifyCommand
         ArgumentNullException.ThrowIfNull(registry);
         var only = new Option<string?>("--only") { Description = "Run only the checks whose id starts with this prefix (e.g. foundation. or attention.gd)." };
         var output = new Option<string>("--out") { Description = "Report directory.", DefaultValueFactory = _ => DefaultOutput };
+        var baseline = new Option<string?>("--baseline") { Description = "A previous run's results.json (same seed): every measured value must be bit-identical to it." };
         var command = new Command("verify", "Run every registered theorem check in quick mode; write results.json, report.md and figures.");
         command.Options.Add(only);
         command.Options.Add(output);
+        command.Options.Add(baseline);
         command.SetAction(parseResult => Output.Guard(console, () => Execute(
-            console, global, registry, parseResult, parseResult.GetValue(only), parseResult.GetValue(output) ?? DefaultOutput)));
+            console, global, registry, parseResult, parseResult.GetValue(only), parseResult.GetValue(output) ?? DefaultOutput, parseResult.GetValue(baseline))));
         return command;
     }
 
-    private static int Execute(IAnsiConsole console, GlobalOptions global, CheckRegistry registry, ParseResult parseResult, string? prefix, string outputDirectory)
+    private static int Execute(IAnsiConsole console, GlobalOptions global, CheckRegistry registry, ParseResult parseResult, string? prefix, string outputDirectory, string? baselinePath)
     {
+        IReadOnlyDictionary<string, double>? baseline = null;
+        if (baselinePath is not null)
+        {
+            try { baseline = ResultsJson.ReadMeasured(baselinePath); }
+            catch (ArgumentException ex)
+            {
+                Output.Error(console, ex.Message);
+                return ExitCodes.Usage;
+            }
+        }
         var checks = registry.WithPrefix(prefix);
         if (checks.Count == 0)
         {
@@ -84,7 +98,22 @@ public static class VerifyCommand
         console.MarkupLine($"{passed}/{outcomes.Count} checks passed on {Markup.Escape(environment.Device)} (seed {seed}) in {wall.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} s.");
         console.MarkupLine($"Wrote {Markup.Escape(json)}");
         console.MarkupLine($"Wrote {Markup.Escape(report)}");
-        return passed == outcomes.Count ? ExitCodes.Ok : ExitCodes.Failed;
+        int differing = 0;
+        if (baseline is not null)
+        {
+            foreach (var o in outcomes)
+            {
+                if (!baseline.TryGetValue(o.Id, out double before))
+                    console.MarkupLine($"[yellow]{Markup.Escape(o.Id)}[/]: not in the baseline, not compared.");
+                else if (BitConverter.DoubleToInt64Bits(before) != BitConverter.DoubleToInt64Bits(o.Result.Measured) && !(double.IsNaN(before) && double.IsNaN(o.Result.Measured)))
+                {
+                    differing++;
+                    console.MarkupLine($"[red]{Markup.Escape(o.Id)}[/]: measured {o.Result.Measured.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, baseline {before.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} (not bit-identical).");
+                }
+            }
+            console.MarkupLine($"Determinism: {outcomes.Count(o => baseline.ContainsKey(o.Id)) - differing} of {outcomes.Count(o => baseline.ContainsKey(o.Id))} measured values are bit-identical to {Markup.Escape(baselinePath!)}.");
+        }
+        return passed == outcomes.Count && differing == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     /// <summary>The results as a console table.</summary>

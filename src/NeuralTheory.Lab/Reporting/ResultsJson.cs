@@ -71,6 +71,33 @@ public static class ResultsJson
         return path;
     }
 
+    /// <summary>
+    /// Reads the measured value of every check in a <c>results.json</c> written by <see cref="Write"/> (null stands for a
+    /// non-finite value and reads back as NaN). Numbers are written in their shortest round-trip form, so the values
+    /// read are bit-identical to those written.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file does not exist or is not such a document.</exception>
+    public static IReadOnlyDictionary<string, double> ReadMeasured(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path)) throw new ArgumentException($"No results file at '{path}'.", nameof(path));
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            var result = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var check in doc.RootElement.GetProperty("checks").EnumerateArray())
+            {
+                var measured = check.GetProperty("measured");
+                result[check.GetProperty("id").GetString()!] = measured.ValueKind == JsonValueKind.Null ? double.NaN : measured.GetDouble();
+            }
+            return result;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new ArgumentException($"'{path}' is not a results.json written by verify: {ex.Message}", nameof(path), ex);
+        }
+    }
+
     private static void WriteNumber(Utf8JsonWriter writer, string name, double value)
     {
         if (double.IsFinite(value)) writer.WriteNumber(name, value);
