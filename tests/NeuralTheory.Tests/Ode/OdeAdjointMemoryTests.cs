@@ -15,35 +15,46 @@ public sealed class MemoryMeasurementCollection
 }
 
 /// <summary>
-/// Peak resident memory of an action on Linux, as the growth of the kernel's high-water mark: freed heap memory is
-/// returned to the kernel first (<c>malloc_trim</c>), then the mark is reset to the current resident set
-/// (<c>/proc/self/clear_refs</c> ← 5, Linux ≥ 4.0), the action runs, and <c>VmHWM − VmRSS(before)</c> is returned.
-/// libtorch's CPU allocator does not cache, so tensor memory is malloc'd and freed as the autograd graph lives and dies.
+/// Bytes in use on the native heap (glibc <c>mallinfo2</c>, summed over all arenas: <c>uordblks + hblkhd</c>), the
+/// managed heap after a full collection, and their sum. Unlike the resident set, these count live allocations exactly,
+/// whatever the allocator or the GC keep in reserve, so a per-pass leak of even a scalar tensor shows.
 /// </summary>
-internal static class PeakResidentMemory
+internal static class HeapInUse
 {
-    [DllImport("libc", EntryPoint = "malloc_trim")]
-    private static extern int MallocTrim(nuint pad);
-
-    public static long Bytes(Action action)
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
     {
-        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("Peak resident memory is read from /proc (Linux).");
+        public nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallInfo2 MallInfo();
+
+    /// <summary>Native bytes in use now, one reading, no collection (cheap enough to sample inside a solve).</summary>
+    public static long NativeNow()
+    {
+        var info = MallInfo();
+        return (long)(info.Uordblks + info.Hblkhd);
+    }
+
+    /// <summary>Native and managed bytes in use now (after a full, compacting collection).</summary>
+    public static (long Native, long Managed) Now()
+    {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("Native heap statistics come from glibc (Linux).");
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        MallocTrim(0);
-        File.WriteAllText("/proc/self/clear_refs", "5");
-        long before = Status("VmRSS");
-        action();
-        return (Status("VmHWM") - before) * 1024;
-    }
-
-    private static long Status(string key)
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith(key + ":", StringComparison.Ordinal))
-                return long.Parse(line[(key.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        throw new InvalidOperationException($"/proc/self/status has no {key}.");
+        long managed = GC.GetTotalMemory(forceFullCollection: true);
+        // The runtime's background threads (tiered JIT) hold scratch memory for a few milliseconds at a time: the
+        // smallest of a few readings 20 ms apart is the process's own steady use.
+        long native = long.MaxValue;
+        for (int i = 0; i < 5; i++)
+        {
+            if (i > 0) Thread.Sleep(20);
+            var info = MallInfo();
+            native = Math.Min(native, (long)(info.Uordblks + info.Hblkhd));
+        }
+        return (native, managed);
     }
 }
 
@@ -69,8 +80,12 @@ internal sealed class CubicMlpField : nn.Module<Tensor, Tensor, Tensor>, IOdeFun
         RegisterComponents();
     }
 
+    /// <summary>When set, called at every evaluation (the E6 test samples the heap there).</summary>
+    public Action? Probe { get; set; }
+
     public override Tensor forward(Tensor t, Tensor y)
     {
+        Probe?.Invoke();
         using var scope = NewDisposeScope();
         return l2.forward(l1.forward(y.pow(3)).tanh()).MoveToOuterDisposeScope();
     }
@@ -81,8 +96,10 @@ internal sealed class CubicMlpField : nn.Module<Tensor, Tensor, Tensor>, IOdeFun
 /// <summary>
 /// E6 (spec neural-ode): the continuous adjoint's memory does not grow with the number of solver steps, while
 /// backpropagation through the solver keeps every step's graph. One forward + backward on the spiral field, rtol from
-/// 1e−3 to 1e−9 (atol = 1e−3·rtol), peak resident memory measured around it (the spec's CPU measure is a count of
-/// autograd-saved tensors; the kernel's high-water mark measures the same graph without instrumenting the solver).
+/// 1e−3 to 1e−9 (atol = 1e−3·rtol). The spec's CPU measure is a count of what autograd keeps alive; here the native heap's
+/// bytes in use (glibc <c>mallinfo2</c>) are sampled at every field evaluation, forward and backward, and the peak growth
+/// over the bytes in use before the pass is the pass's memory. Every measurement is repeated three times and the smallest
+/// peak kept: the runtime's background threads (tiered JIT) can only add to a sample, never remove the pass's own memory.
 /// </summary>
 [Collection(MemoryMeasurementCollection.Name)]
 public class OdeAdjointMemoryTests(ITestOutputHelper output)
@@ -93,32 +110,40 @@ public class OdeAdjointMemoryTests(ITestOutputHelper output)
 
     private static (long Bytes, int Accepted) ForwardBackward(GradientMode mode, double rtol)
     {
-        using var field = new CubicMlpField(seed: 7, weightStd: Std);
-        using var ode = new NeuralOde(field, 0, T1, new OdeOptions { Rtol = rtol, Atol = 1e-3 * rtol, Gradient = mode, MaxSteps = 100_000 });
-        using var generator = new Generator(11);
-        using var y0 = (rand([Batch, 2], ScalarType.Float64, generator: generator) * 2 - 1).requires_grad_(true);
+        long best = long.MaxValue;
         int accepted = 0;
-        long bytes = PeakResidentMemory.Bytes(() =>
+        for (int repeat = 0; repeat < 3; repeat++)
         {
-            using var scope = NewDisposeScope();
-            var y1 = ode.forward(y0);
-            y1.pow(2).sum().backward();
-            accepted = ode.LastStats.Accepted;
-        });
-        Assert.True(y0.grad is not null && y0.grad.isfinite().all().item<bool>(), "The gradient must exist and be finite.");
-        return (bytes, accepted);
+            using var field = new CubicMlpField(seed: 7, weightStd: Std);
+            using var ode = new NeuralOde(field, 0, T1, new OdeOptions { Rtol = rtol, Atol = 1e-3 * rtol, Gradient = mode, MaxSteps = 100_000 });
+            using var generator = new Generator(11);
+            using var y0 = (rand([Batch, 2], ScalarType.Float64, generator: generator) * 2 - 1).requires_grad_(true);
+            long before = HeapInUse.Now().Native, peak = before;
+            field.Probe = () => peak = Math.Max(peak, HeapInUse.NativeNow());
+            using (var scope = NewDisposeScope())
+            {
+                var y1 = ode.forward(y0);
+                y1.pow(2).sum().backward();
+                accepted = ode.LastStats.Accepted;
+            }
+            field.Probe = null;
+            Assert.True(y0.grad is not null && y0.grad.isfinite().all().item<bool>(), "The gradient must exist and be finite.");
+            best = Math.Min(best, peak - before);
+        }
+        return (best, accepted);
     }
 
     [Fact]
     public void Adjoint_peak_memory_is_flat_in_the_number_of_steps_while_backprop_grows()
     {
         ForwardBackward(GradientMode.Adjoint, 1e-3); // warm-up: libtorch's lazy initialisation is not the solver's memory
+        ForwardBackward(GradientMode.Backprop, 1e-3);
         var adjLoose = ForwardBackward(GradientMode.Adjoint, 1e-3);
         var adjTight = ForwardBackward(GradientMode.Adjoint, 1e-9);
         var bpLoose = ForwardBackward(GradientMode.Backprop, 1e-3);
         var bpTight = ForwardBackward(GradientMode.Backprop, 1e-9);
-        output.WriteLine($"adjoint: {adjLoose.Accepted} steps {adjLoose.Bytes / 1e6:F2} MB, {adjTight.Accepted} steps {adjTight.Bytes / 1e6:F2} MB");
-        output.WriteLine($"backprop: {bpLoose.Accepted} steps {bpLoose.Bytes / 1e6:F2} MB, {bpTight.Accepted} steps {bpTight.Bytes / 1e6:F2} MB");
+        output.WriteLine($"adjoint: {adjLoose.Accepted} steps {adjLoose.Bytes / 1e3:F1} kB, {adjTight.Accepted} steps {adjTight.Bytes / 1e3:F1} kB");
+        output.WriteLine($"backprop: {bpLoose.Accepted} steps {bpLoose.Bytes / 1e3:F1} kB, {bpTight.Accepted} steps {bpTight.Bytes / 1e3:F1} kB");
 
         // The spec's precondition: accepted steps grow by more than 10x over the rtol range.
         Assert.True(bpTight.Accepted > 10 * bpLoose.Accepted, $"Accepted steps grew only {bpLoose.Accepted} → {bpTight.Accepted}.");
