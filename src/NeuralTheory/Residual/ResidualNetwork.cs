@@ -54,6 +54,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(init);
         if (depth < 1) throw new ArgumentException($"Expected depth L ≥ 1, got {depth}.", nameof(depth));
         if (width < 1) throw new ArgumentException($"Expected width d ≥ 1, got {width}.", nameof(width));
+        if (innerWidth is < 1) throw new ArgumentException($"Expected inner width m ≥ 1, got {innerWidth}.", nameof(innerWidth));
+        DtypeCheck.Floating(dtype);
         int m = branch == BranchType.TwoLayer ? innerWidth ?? width : width;
         if (m < 1) throw new ArgumentException($"Expected inner width m ≥ 1, got {m}.", nameof(innerWidth));
         using var scope = NewDisposeScope();
@@ -190,7 +192,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
         _ => nn.functional.gelu(z),
     };
 
-    private void Check(Tensor x)
+    /// <summary>Refuses a batch that is not <c>[n, d]</c>, not the weights' dtype and device, or not finite (naming <paramref name="x"/>).</summary>
+    internal void Check(Tensor x)
     {
         Attention.AttentionChecks.NotDisposed(x, nameof(x));
         if (x.dim() != 2 || x.shape[0] < 1 || x.shape[1] != Width)
