@@ -107,7 +107,16 @@ public sealed class MultiTaskTdTrainer
             throw new ArgumentException($"Expected a discount γ in [0, 1], got {discount}.", nameof(discount));
         using var scope = NewDisposeScope();
         long b = prompts.shape[0] - 1;
-        var values = model.PredictValue(prompts);                                        // (B+1)
+        Tensor values;
+        try
+        {
+            values = model.PredictValue(prompts);                                        // (B+1)
+        }
+        catch (ArgumentException e) when (e.ParamName == "z")
+        {
+            // The model checks the prompt layout under its own parameter name; report it under this method's.
+            throw new ArgumentException(e.Message.Replace(" (Parameter 'z')", "", StringComparison.Ordinal), nameof(prompts), e);
+        }
         var target = queryRewards.narrow(0, 0, b) + discount * values.narrow(0, 1, b).detach();
         var delta = target - values.narrow(0, 0, b);
         return delta.square().mean().MoveToOuterDisposeScope();
