@@ -24,14 +24,6 @@ public enum RegressionDataModel
 /// <param name="ContextLength">Number of context examples <c>N ≥ 1</c>.</param>
 public sealed record RegressionTaskOptions(int InputDimension, int ContextLength)
 {
-    /// <summary>Input dimension <c>d ≥ 1</c>.</summary>
-    public int InputDimension { get; init; } = InputDimension >= 1 ? InputDimension
-        : throw new ArgumentOutOfRangeException(nameof(InputDimension), InputDimension, "InputDimension (d) must be ≥ 1.");
-
-    /// <summary>Number of context examples <c>N ≥ 1</c>.</summary>
-    public int ContextLength { get; init; } = ContextLength >= 1 ? ContextLength
-        : throw new ArgumentOutOfRangeException(nameof(ContextLength), ContextLength, "ContextLength (N) must be ≥ 1.");
-
     /// <summary>Which data model draws the inputs and the task.</summary>
     public RegressionDataModel Model { get; init; } = RegressionDataModel.Gaussian;
 
