@@ -66,8 +66,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Creates a network from explicit weight stacks (copied).</summary>
-    /// <param name="v"><c>V: [L, d, m]</c> (<c>[L, d, d]</c> for Linear and PreActivation); null for PostActivation.</param>
-    /// <param name="w"><c>W: [L, m, d]</c> (<c>[L, d, d]</c> for PostActivation); null for Linear and PreActivation.</param>
+    /// <param name="v"><c>V: [L, d, m]</c> (<c>[L, d, d]</c> for Linear and PreActivation), finite; null for PostActivation.</param>
+    /// <param name="w"><c>W: [L, m, d]</c> (<c>[L, d, d]</c> for PostActivation), finite; null for Linear and PreActivation.</param>
     /// <param name="branch">The residual branch.</param>
     /// <param name="activation">The activation.</param>
     /// <param name="scaling">The scaling (default <c>L^{−1/2}</c>).</param>
@@ -90,6 +90,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
             throw new ArgumentException("V and W must have the same dtype and device.", nameof(w));
         if (any.dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentException($"Expected float32 or float64 weights, got {any.dtype}.", v is not null ? nameof(v) : nameof(w));
+        if (v is not null) Attention.AttentionChecks.Finite(v, nameof(v));
+        if (w is not null) Attention.AttentionChecks.Finite(w, nameof(w));
         return new ResidualNetwork(depth, width, branch, activation, scaling, inner, any.dtype, any.device, (v?.detach().clone(), w?.detach().clone()));
     }
 
