@@ -84,6 +84,10 @@ internal static class ApiInstances
     public static IReadOnlyList<Sample> Samples(ParameterInfo p, int depth)
     {
         var list = ApiSamples.Candidates(p.ParameterType, depth);
+        // A parameter annotated nullable (T?) may legitimately be null: try that among its candidates.
+        if (!p.ParameterType.IsValueType && !(p.HasDefaultValue && p.DefaultValue is null)
+            && new NullabilityInfoContext().Create(p).WriteState == NullabilityState.Nullable)
+            list = [new Sample("null", () => null), .. list];
         if (p.HasDefaultValue && p.DefaultValue is not DBNull && p.DefaultValue is not Missing)
         {
             var value = p.DefaultValue;

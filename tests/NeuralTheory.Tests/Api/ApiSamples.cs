@@ -28,6 +28,9 @@ internal static class ApiSamples
         [2, 2], [1, 3, 3], [2], [1, 3, 2], [3, 3], [2, 2, 2], [1, 2], [3], [1, 4, 3], [2, 3, 3], [1, 2, 2], [3, 2], [4], [1, 5, 3], [2, 4, 3], [1, 3, 5],
     ];
 
+    // Float32 candidates come last (modules built with their default dtype Float32 take only these).
+    private static readonly long[][] Float32Shapes = [[2, 2], [2], [1, 3, 3], [3, 3], [1, 3, 2], [4, 2]];
+
     /// <summary>A float64 tensor of <paramref name="shape"/>: small seeded entries plus the identity on square trailing dimensions (well conditioned).</summary>
     public static Tensor MakeTensor(long[] shape, ScalarType dtype = ScalarType.Float64)
     {
@@ -64,7 +67,9 @@ internal static class ApiSamples
         if (type == typeof(string)) return Values("x");
         if (type.IsEnum) return Enum.GetValues(type).Cast<object>().Select(v => new Sample(v.ToString()!, () => v)).ToList();
         if (type == typeof(Tensor))
-            return TensorShapes.Select(s => new Sample($"tensor[{string.Join(",", s)}]", () => MakeTensor(s))).ToList();
+            return TensorShapes.Select(s => new Sample($"tensor[{string.Join(",", s)}]", () => MakeTensor(s)))
+                .Concat(Float32Shapes.Select(s => new Sample($"float32[{string.Join(",", s)}]", () => MakeTensor(s, ScalarType.Float32))))
+                .ToList();
         if (type == typeof(Matrix<double>))
             return
             [
@@ -83,7 +88,12 @@ internal static class ApiSamples
             return [new("[2]", () => new[] { 0.5, 0.5 }), new("[3]", () => new[] { 0.2, 0.3, 0.5 }), new("[1]", () => new[] { 1.0 }), new("[4]", () => new[] { 0.1, 0.2, 0.3, 0.4 })];
         if (type == typeof(double[,]))
             return [new("2x2", () => Spd(2).ToArray()), new("3x3", () => Spd(3).ToArray()), new("2x3", () => Rect(2, 3).ToArray()), new("3x2", () => Rect(3, 2).ToArray())];
-        if (type == typeof(int[])) return [new("[2]", () => new[] { 2 }), new("[1,2]", () => new[] { 1, 2 }), new("[2,2]", () => new[] { 2, 2 })];
+        if (type == typeof(int[]))
+            return [new("[2]", () => new[] { 2 }), new("[1,2]", () => new[] { 1, 2 }), new("[2,2]", () => new[] { 2, 2 }), new("trajectory", () => new[] { 0, 1, 0, 1, 1, 0, 1, 0, 0, 1 })];
+        if (type == typeof(IReadOnlyList<double>) || type == typeof(IEnumerable<double>) || type == typeof(IList<double>))
+            return Candidates(typeof(double[]), depth);
+        if (type == typeof(IReadOnlyList<int>) || type == typeof(IEnumerable<int>) || type == typeof(IList<int>))
+            return Candidates(typeof(int[]), depth);
         if (type == typeof(long[])) return [new("[2,2]", () => new long[] { 2, 2 }), new("[2]", () => new long[] { 2 }), new("[1,2,2]", () => new long[] { 1, 2, 2 })];
         if (type == typeof(ScalarType)) return Values(ScalarType.Float64, ScalarType.Float32);
         if (type == typeof(Device)) return [new("cpu", () => torch.CPU)];
