@@ -55,6 +55,8 @@ public sealed partial class ButcherTableau
             if (embeddedOrder is not int q || q < 1)
                 throw new ArgumentException("embeddedOrder (≥ 1) is required with bHat.", nameof(embeddedOrder));
         }
+        else if (embeddedOrder is not null)
+            throw new ArgumentException("embeddedOrder is given without bHat (no embedded solution to have an order).", nameof(embeddedOrder));
         if (fsal)
         {
             if (c[s - 1] != 1.0 || b[s - 1] != 0.0)
