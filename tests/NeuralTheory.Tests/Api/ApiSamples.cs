@@ -85,7 +85,7 @@ internal static class ApiSamples
         if (type == typeof(Vector<double>))
             return [new("v2", () => Simplex(2)), new("v3", () => Simplex(3)), new("v1", () => Simplex(1)), new("v4", () => Simplex(4))];
         if (type == typeof(double[]))
-            return [new("[2]", () => new[] { 0.5, 0.5 }), new("[3]", () => new[] { 0.2, 0.3, 0.5 }), new("[1]", () => new[] { 1.0 }), new("[4]", () => new[] { 0.1, 0.2, 0.3, 0.4 })];
+            return [new("[2]", () => new[] { 0.25, 0.75 }), new("[3]", () => new[] { 0.2, 0.3, 0.5 }), new("[1]", () => new[] { 1.0 }), new("[4]", () => new[] { 0.1, 0.2, 0.3, 0.4 })];
         if (type == typeof(double[,]))
             return [new("2x2", () => Spd(2).ToArray()), new("3x3", () => Spd(3).ToArray()), new("2x3", () => Rect(2, 3).ToArray()), new("3x2", () => Rect(3, 2).ToArray())];
         if (type == typeof(int[]))

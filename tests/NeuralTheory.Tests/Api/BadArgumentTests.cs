@@ -37,10 +37,10 @@ public class BadArgumentTests(ITestOutputHelper output)
     {
         ["LinearAttentionFunctional.*(p):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
         ["LinearAttentionFunctional.*(q):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
-        ["LinearAttentionFunctional.Merge(wq):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
-        ["LinearAttentionFunctional.Merge(wk):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
-        ["LinearAttentionFunctional.Merge(wv):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
-        ["LinearAttentionFunctional.Merge(wo):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
+        ["LinearAttentionFunctional.*(wq):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
+        ["LinearAttentionFunctional.*(wk):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
+        ["LinearAttentionFunctional.*(wv):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
+        ["LinearAttentionFunctional.*(wo):NaNEntry"] = "trainable weights: a diverged (NaN) weight must give a NaN output/loss that the trainers report as divergence; the layer constructors refuse non-finite weights",
         ["LinearAttentionFunctional.Readout(z):NaNEntry"] = "reads a model output: a diverged (NaN) prediction is reported to the caller, not refused",
         ["PromptBuilder.Readout(z):NaNEntry"] = "reads a model output: a diverged (NaN) prediction is reported to the caller, not refused",
         ["TdPrompt.Value(z):NaNEntry"] = "reads a model output: a diverged (NaN) prediction is reported to the caller, not refused",
@@ -163,7 +163,10 @@ public class BadArgumentTests(ITestOutputHelper output)
                     }
                     receiver = instances[0].Make;
                 }
-                var cands = ps.Select(p => ApiInstances.Samples(p, 0)).ToArray();
+                string memberKey = $"{type.Name}.{(member is ConstructorInfo ? "ctor" : member.Name)}";
+                var cands = ps.Select(p => ApiOverrides.For(memberKey, p) is { } o
+                    ? (IReadOnlyList<Sample>)[o, .. ApiInstances.Samples(p, 0)]
+                    : ApiInstances.Samples(p, 0)).ToArray();
                 if (cands.Any(c => c.Count == 0))
                 {
                     var missing = ps.Where((_, i) => cands[i].Count == 0).Select(p => $"{p.Name} ({p.ParameterType.Name}: {ApiInstances.Failures.GetValueOrDefault(p.ParameterType, "no sample")})");
