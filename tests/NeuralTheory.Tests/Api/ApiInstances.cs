@@ -123,6 +123,13 @@ internal static class ApiInstances
     {
         [typeof(NeuralTheory.PolicyEvaluation.MultiTaskTdOptions)] =
             [new("tiny MultiTaskTdOptions", () => new NeuralTheory.PolicyEvaluation.MultiTaskTdOptions { Tasks = 2, MinibatchesPerTask = 1, BatchSize = 2 })],
+        // TD models for d = 2 features and n = 2 transitions in float64, matching ApiOverrides' TD prompts.
+        [typeof(NeuralTheory.PolicyEvaluation.TdStepSizeModel)] =
+            [new("TdStepSizeModel(2, 2, 1)", () => new NeuralTheory.PolicyEvaluation.TdStepSizeModel(2, 2, 1, 0.5, ScalarType.Float64))],
+        [typeof(NeuralTheory.PolicyEvaluation.TdTransformer)] =
+            [new("TdZeroConstruction.Build(2, 2, 1)", () => NeuralTheory.PolicyEvaluation.Constructions.TdZeroConstruction.Build(2, 2, 1, 0.5, dtype: ScalarType.Float64))],
+        [typeof(NeuralTheory.PolicyEvaluation.ITdValueModel)] =
+            [new("TdStepSizeModel(2, 2, 1)", () => new NeuralTheory.PolicyEvaluation.TdStepSizeModel(2, 2, 1, 0.5, ScalarType.Float64))],
         [typeof(InContextTrainingOptions)] = [new("tiny InContextTrainingOptions", () => new InContextTrainingOptions { Steps = 2, BatchSize = 2 })],
     };
 

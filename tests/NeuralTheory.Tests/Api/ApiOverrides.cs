@@ -16,6 +16,12 @@ internal static class ApiOverrides
 {
     private static Tensor T(params long[] shape) => ApiSamples.MakeTensor(shape);
 
+    /// <summary>A discounted TD prompt for d = 2 features and n = 2 transitions (the library samples' sizes): shape (B, 5, 3).</summary>
+    private static Tensor TdPromptBatch(long batch) =>
+        NeuralTheory.PolicyEvaluation.TdPrompt.Build(T(batch, 2, 2), T(batch, 2, 2), T(batch, 2), T(batch, 2), 0.9);
+
+    private static Dictionary<string, Func<object?>> Prompt() => new() { ["z"] = () => TdPromptBatch(1) };
+
     private static readonly Dictionary<string, Dictionary<string, Func<object?>>> ByMember = new(StringComparer.Ordinal)
     {
         // Separate form without a head dimension: k = v = 2, D = 3.
@@ -48,6 +54,15 @@ internal static class ApiOverrides
         {
             ["states"] = () => new[] { 0, 1, 0, 1, 1, 0, 1, 0, 0, 1 }, ["start"] = () => 0, ["count"] = () => 4,
         },
+        ["TdPrompt.Validate"] = Prompt(),
+        ["TdStepSizeModel.forward"] = Prompt(),
+        ["TdStepSizeModel.PredictValue"] = Prompt(),
+        ["TdTransformer.forward"] = Prompt(),
+        ["TdTransformer.PredictValue"] = Prompt(),
+        ["TdTransformer.Trajectory"] = Prompt(),
+        ["MultiTaskTdTrainer.Loss"] = new() { ["prompts"] = () => TdPromptBatch(2), ["queryRewards"] = () => T(2) },
+        // A stack of token width D = 2d + 1 = 5 for d = 2.
+        ["TdTransformer.ctor"] = new() { ["stack"] = () => GradientDescentConstruction.Build(4, 1, 0.1) },
         ["DeviceCheck.Parse"] = new() { ["name"] = () => "cpu", ["parameter"] = () => "device" },
         ["DeviceCheck.Resolve"] = new() { ["parameter"] = () => "device" },
     };
