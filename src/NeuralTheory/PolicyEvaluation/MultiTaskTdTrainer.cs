@@ -103,6 +103,7 @@ public sealed class MultiTaskTdTrainer
             throw new ArgumentException($"Expected B + 1 ≥ 2 prompts of shape (B+1, D, n+1), got [{string.Join(", ", prompts.shape)}].", nameof(prompts));
         if (queryRewards.dim() != 1 || queryRewards.shape[0] != prompts.shape[0])
             throw new ArgumentException($"Expected query rewards of shape ({prompts.shape[0]}), got [{string.Join(", ", queryRewards.shape)}].", nameof(queryRewards));
+        Attention.AttentionChecks.FloatingPoint(prompts, nameof(prompts));
         Attention.AttentionChecks.SameKind(queryRewards, prompts, nameof(queryRewards), nameof(prompts));
         Attention.AttentionChecks.Finite(queryRewards, nameof(queryRewards));
         if (!double.IsFinite(discount) || discount < 0 || discount > 1)
