@@ -130,6 +130,15 @@ internal static class ApiInstances
             [new("TdZeroConstruction.Build(2, 2, 1)", () => NeuralTheory.PolicyEvaluation.Constructions.TdZeroConstruction.Build(2, 2, 1, 0.5, dtype: ScalarType.Float64))],
         [typeof(NeuralTheory.PolicyEvaluation.ITdValueModel)] =
             [new("TdStepSizeModel(2, 2, 1)", () => new NeuralTheory.PolicyEvaluation.TdStepSizeModel(2, 2, 1, 0.5, ScalarType.Float64))],
+        // A dense-output interpolant comes only from a step of the adaptive integrator.
+        [typeof(NeuralTheory.Numerics.Ode.DenseOutput)] =
+        [
+            new("AdaptiveIntegrator.Step(Dopri5, y' = -y).Interpolant", () =>
+            {
+                var y0 = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([1.0, 0.5]);
+                return NeuralTheory.Numerics.Ode.AdaptiveIntegrator.Step(NeuralTheory.Numerics.Ode.ButcherTableau.Dopri5, (_, y) => -y, 0, y0, -y0, 0.1).Interpolant;
+            }),
+        ],
         [typeof(InContextTrainingOptions)] = [new("tiny InContextTrainingOptions", () => new InContextTrainingOptions { Steps = 2, BatchSize = 2 })],
     };
 

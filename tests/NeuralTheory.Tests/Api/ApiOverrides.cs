@@ -20,6 +20,8 @@ internal static class ApiOverrides
     private static Tensor TdPromptBatch(long batch) =>
         NeuralTheory.PolicyEvaluation.TdPrompt.Build(T(batch, 2, 2), T(batch, 2, 2), T(batch, 2), T(batch, 2), 0.9);
 
+    private static Vector<double> V2() => Vector<double>.Build.Dense([0.25, 0.75]);
+
     private static Dictionary<string, Func<object?>> Prompt() => new() { ["z"] = () => TdPromptBatch(1) };
 
     private static readonly Dictionary<string, Dictionary<string, Func<object?>>> ByMember = new(StringComparer.Ordinal)
@@ -63,6 +65,14 @@ internal static class ApiOverrides
         ["MultiTaskTdTrainer.Loss"] = new() { ["prompts"] = () => TdPromptBatch(2), ["queryRewards"] = () => T(2) },
         // A stack of token width D = 2d + 1 = 5 for d = 2.
         ["TdTransformer.ctor"] = new() { ["stack"] = () => GradientDescentConstruction.Build(4, 1, 0.1) },
+        // Linear branch, L = 2 layers of width d = 2: states h_0..h_2, V_1, V_2, no W, and ∂ℓ/∂h_L.
+        ["ResNetBackward.Run"] = new()
+        {
+            ["states"] = () => new[] { V2(), V2(), V2() },
+            ["v"] = () => new[] { Matrix<double>.Build.DenseIdentity(2), Matrix<double>.Build.DenseIdentity(2) },
+            ["w"] = () => null,
+            ["gL"] = () => V2(),
+        },
         ["DeviceCheck.Parse"] = new() { ["name"] = () => "cpu", ["parameter"] = () => "device" },
         ["DeviceCheck.Resolve"] = new() { ["parameter"] = () => "device" },
     };
@@ -74,7 +84,7 @@ internal static class ApiOverrides
         // Overloads share the key: the sample applies only where its type fits.
         using var scope = torch.NewDisposeScope();
         var value = make();
-        bool fits = parameter.ParameterType.IsInstanceOfType(value);
+        bool fits = value is null ? !parameter.ParameterType.IsValueType : parameter.ParameterType.IsInstanceOfType(value);
         if (value is IDisposable d and not Tensor) d.Dispose();
         return fits ? new Sample("override", make) : null;
     }

@@ -87,6 +87,7 @@ public class BadArgumentTests(ITestOutputHelper output)
         ["PreconditionedGradientDescent.Run(preconditioners):Empty"] = "documented: K = schedule length; an empty schedule is K = 0 iterations (like steps = 0)",
         ["RegressionTasks.Sample(count):Zero"] = "documented: count < 0 is refused; zero tasks is an empty list",
         ["ResNetForward.Run(w):Empty"] = "the sample's branch (Linear) does not use W; a stack the branch ignores is not inspected",
+        ["ResNetBackward.Run(w):Empty"] = "the sample's branch (Linear) does not use W; a stack the branch ignores is not inspected",
         ["NeuralOde.Trajectory(y0):RankUp"] = "documented: the ODE state may have any shape (batch included)",
         ["NeuralOde.Trajectory(y0):RankDown"] = "documented: the ODE state may have any shape (batch included)",
         ["NeuralOde.forward(y0):RankUp"] = "documented: the ODE state may have any shape (batch included)",
