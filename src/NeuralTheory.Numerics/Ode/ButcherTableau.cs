@@ -55,6 +55,8 @@ public sealed partial class ButcherTableau
             if (embeddedOrder is not int q || q < 1)
                 throw new ArgumentException("embeddedOrder (≥ 1) is required with bHat.", nameof(embeddedOrder));
         }
+        else if (embeddedOrder is not null)
+            throw new ArgumentException("embeddedOrder is given without bHat (no embedded solution to have an order).", nameof(embeddedOrder));
         if (fsal)
         {
             if (c[s - 1] != 1.0 || b[s - 1] != 0.0)
@@ -152,6 +154,8 @@ public sealed partial class ButcherTableau
     /// <returns>The violated conditions, empty when the tableau passes.</returns>
     public IReadOnlyList<string> Violations(double tolerance = 1e-14)
     {
+        if (!double.IsFinite(tolerance) || tolerance < 0)
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "tolerance must be finite and ≥ 0.");
         var bad = new List<string>();
         for (int i = 0; i < Stages; i++)
         {
@@ -178,8 +182,11 @@ public sealed partial class ButcherTableau
 
     /// <summary>A copy of this embedded pair whose error weights are scaled by <paramref name="factor"/> (e.g. 1.5 maps Dopri5's Shampine weights to Hairer's/SciPy's, spec §3.3).</summary>
     /// <exception cref="InvalidOperationException">The method has no embedded pair.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is not finite and positive.</exception>
     public ButcherTableau WithErrorScale(double factor)
     {
+        if (!double.IsFinite(factor) || factor <= 0)
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "factor must be finite and > 0.");
         if (_e is null) throw new InvalidOperationException($"{Name} has no embedded pair.");
         return new ButcherTableau(this, _e.Select(v => factor * v).ToArray());
     }

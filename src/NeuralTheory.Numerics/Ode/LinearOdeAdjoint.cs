@@ -50,6 +50,9 @@ public static class LinearOdeAdjoint
     private static (Matrix<double> Exp, Vector<double> YT) Prepare(Matrix<double> a, Vector<double> y0, double t)
     {
         ArgumentNullException.ThrowIfNull(a);
+        for (int i = 0; i < a.RowCount; i++)
+            for (int j = 0; j < a.ColumnCount; j++)
+                if (!double.IsFinite(a[i, j])) throw new ArgumentException($"a must be finite; entry [{i},{j}] is {a[i, j]}.", nameof(a));
         var y = Vector<double>.Build.Dense(OdeChecks.State(y0));
         if (a.RowCount != a.ColumnCount || a.RowCount != y.Count)
             throw new ArgumentException($"a must be n×n with n = |y0| = {y.Count}; got {a.RowCount}×{a.ColumnCount}.", nameof(a));

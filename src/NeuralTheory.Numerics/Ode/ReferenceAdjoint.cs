@@ -37,6 +37,7 @@ public static class ReferenceAdjoint
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(vjp);
         if (parameterCount < 0) throw new ArgumentOutOfRangeException(nameof(parameterCount), parameterCount, "parameterCount must be ≥ 0.");
+        if (!Enum.IsDefined(norm)) throw new ArgumentOutOfRangeException(nameof(norm), norm, "norm must be a defined AdjointNorm.");
         OdeChecks.Times(ts);
         if (ts.Length < 2) throw new ArgumentException("ts must hold at least two times for a backward pass.", nameof(ts));
         ArgumentNullException.ThrowIfNull(ys);
@@ -127,6 +128,7 @@ public static class ReferenceAdjoint
         AdaptiveOptions? options = null, AdaptiveOptions? adjointOptions = null, ButcherTableau? method = null, AdjointNorm norm = AdjointNorm.Mixed)
     {
         ArgumentNullException.ThrowIfNull(lossGradient);
+        if (!Enum.IsDefined(norm)) throw new ArgumentOutOfRangeException(nameof(norm), norm, "norm must be a defined AdjointNorm.");
         method ??= ButcherTableau.Dopri5;
         var forward = AdaptiveIntegrator.Integrate(method, f, y0, ts, options);
         var dLdy = forward.Ys.Select((y, i) => lossGradient(i, y.Clone())).ToArray();

@@ -132,7 +132,9 @@ public sealed record GdPlusPlusTokenStates
     public int Steps => Inputs.Count - 1;
 
     /// <summary>The full prompt after k layers in row form, <c>Z^{(k)} = [x^{(k)} | r^{(k)}]</c>, (N+1)×(d+1).</summary>
-    public Matrix<double> Tokens(int k) => Inputs[k].Append(YSlots[k].ToColumnMatrix());
+    public Matrix<double> Tokens(int k) => k >= 0 && k < Inputs.Count
+        ? Inputs[k].Append(YSlots[k].ToColumnMatrix())
+        : throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be an iterate index in [0, {Inputs.Count - 1}].");
 }
 
 /// <summary>

@@ -34,13 +34,16 @@ public sealed record IterativeSolution
 
     /// <summary><c>w_k</c> (the single row of <c>W_k</c>); only for <c>o = 1</c>.</summary>
     /// <exception cref="InvalidOperationException"><c>o ≠ 1</c>.</exception>
-    public Vector<double> Weights(int k) => Iterates[k].RowCount == 1 ? Iterates[k].Row(0)
+    public Vector<double> Weights(int k) => Iterates[CheckIndex(k)].RowCount == 1 ? Iterates[k].Row(0)
         : throw new InvalidOperationException($"Weights(k) needs o = 1; the iterates have o = {Iterates[k].RowCount}.");
 
     /// <summary>Scalar <c>ŷ_k</c>; only for <c>o = 1</c>.</summary>
     /// <exception cref="InvalidOperationException"><c>o ≠ 1</c>.</exception>
-    public double Prediction(int k) => Predictions[k].Count == 1 ? Predictions[k][0]
+    public double Prediction(int k) => Predictions[CheckIndex(k)].Count == 1 ? Predictions[k][0]
         : throw new InvalidOperationException($"Prediction(k) needs o = 1; the predictions have o = {Predictions[k].Count}.");
+
+    private int CheckIndex(int k) => k >= 0 && k < Iterates.Count
+        ? k : throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be an iterate index in [0, {Iterates.Count - 1}].");
 
     /// <summary>Builds the record from iterates: computes <c>ŷ_k = W_k x_q</c> and <c>L(W_k)</c> (inputs already validated).</summary>
     internal static IterativeSolution FromIterates(Matrix<double> x, Matrix<double> y, Vector<double> xq, IReadOnlyList<Matrix<double>> iterates)

@@ -42,7 +42,7 @@ public static class ResNetForward
         for (int k = 1; k <= depth; k++)
         {
             var h = states[k - 1];
-            var r = Branch(h, v?[k - 1], w?[k - 1], branch, sigma);
+            var r = Branch(h, ResNetValidate.UsesV(branch) ? v![k - 1] : null, ResNetValidate.UsesW(branch) ? w![k - 1] : null, branch, sigma);
             states[k] = h + alpha * r;
         }
         return states;

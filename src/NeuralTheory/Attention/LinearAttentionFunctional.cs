@@ -95,8 +95,9 @@ public static partial class LinearAttentionFunctional
     public static Tensor Readout(Tensor z, int outputDim = 1)
     {
         AttentionChecks.NotDisposed(z, nameof(z));
-        if (z.dim() != 3 || z.shape[1] < 1)
-            throw new ArgumentException($"Expected Z of shape (B, N+1, D), got {AttentionChecks.Shape(z)}.", nameof(z));
+        if (z.dim() != 3 || z.shape[0] < 1 || z.shape[1] < 1)
+            throw new ArgumentException($"Expected Z of shape (B, N+1, D) with B ≥ 1, got {AttentionChecks.Shape(z)}.", nameof(z));
+        AttentionChecks.FloatingPoint(z, nameof(z));
         if (outputDim < 1 || outputDim > z.shape[2])
             throw new ArgumentException($"Expected 1 ≤ o ≤ D = {z.shape[2]}, got {outputDim}.", nameof(outputDim));
         return ReadoutCore(z, outputDim);

@@ -38,6 +38,7 @@ public sealed class RegressionPromptSampler : IDisposable
     {
         if (inputDim < 1) throw new ArgumentException($"Expected d ≥ 1, got {inputDim}.", nameof(inputDim));
         if (contextLength < 1) throw new ArgumentException($"Expected N ≥ 1 context examples, got {contextLength}.", nameof(contextLength));
+        if (!Enum.IsDefined(prior)) throw new ArgumentException($"Unknown task prior {prior}.", nameof(prior));
         if (!double.IsFinite(taskVariance) || taskVariance <= 0)
             throw new ArgumentException($"Expected a finite τ² > 0, got {taskVariance}.", nameof(taskVariance));
         if (!double.IsFinite(noiseVariance) || noiseVariance < 0)

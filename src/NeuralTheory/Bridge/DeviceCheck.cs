@@ -12,6 +12,7 @@ public static class DeviceCheck
     /// <exception cref="ArgumentException">CUDA was requested but is not available, or the index is out of range.</exception>
     public static Device Resolve(Device? device, string parameter = "device")
     {
+        ArgumentNullException.ThrowIfNull(parameter);
         if (device is null) return CPU;
         switch (device.type)
         {
@@ -33,6 +34,7 @@ public static class DeviceCheck
     /// <exception cref="ArgumentException">The text is not a device name, or the device is unavailable.</exception>
     public static Device Parse(string name, string parameter = "device")
     {
+        ArgumentNullException.ThrowIfNull(parameter);
         ArgumentException.ThrowIfNullOrWhiteSpace(name, parameter);
         string n = name.Trim().ToLowerInvariant();
         if (n == "cpu") return Resolve(CPU, parameter);

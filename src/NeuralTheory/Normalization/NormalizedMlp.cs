@@ -79,6 +79,7 @@ public sealed class NormalizedMlp : nn.Module<Tensor, Tensor>
         if (!Enum.IsDefined(norm)) throw new ArgumentException($"Unknown norm {norm}.", nameof(norm));
         if (!Enum.IsDefined(activation)) throw new ArgumentException($"Unknown activation {activation}.", nameof(activation));
         if (!Enum.IsDefined(order)) throw new ArgumentException($"Unknown order {order}.", nameof(order));
+        if (!Enum.IsDefined(bn0Scale)) throw new ArgumentException($"Unknown BN0 scale {bn0Scale}.", nameof(bn0Scale));
         if (orthogonal && inputDim != width) throw new ArgumentException($"Orthogonal weights need square layers: d_in = {inputDim} ≠ d = {width}.", nameof(orthogonal));
         if (!double.IsFinite(gaussianScale) || gaussianScale <= 0) throw new ArgumentException($"Expected a finite s > 0, got {gaussianScale}.", nameof(gaussianScale));
         if (!double.IsFinite(gainExponent) || gainExponent < 0) throw new ArgumentException($"Expected a finite gain exponent ≥ 0, got {gainExponent}.", nameof(gainExponent));
@@ -161,7 +162,12 @@ public sealed class NormalizedMlp : nn.Module<Tensor, Tensor>
         zero_grad();
         using (var scope = NewDisposeScope())
         using (enable_grad())
-            loss(forward(x)).backward();
+        {
+            var l = loss(forward(x));
+            if (l is null || l.numel() != 1 || !l.is_floating_point())
+                throw new ArgumentException($"Expected loss to return a floating scalar, got {(l is null ? "null" : $"dtype {l.dtype}, shape [{string.Join(", ", l.shape)}]")}.", nameof(loss));
+            l.backward();
+        }
         var norms = Enumerable.Range(1, Depth).Select(l => Weight(l).grad is { } g ? g.to_type(ScalarType.Float64).norm().item<double>() : 0).ToArray();
         zero_grad();
         return norms;

@@ -25,5 +25,10 @@ public sealed class OdeFunc : IOdeFunc
     public OdeFunc(Func<Tensor, Tensor, Tensor> f) => _f = f ?? throw new ArgumentNullException(nameof(f));
 
     /// <inheritdoc />
-    public Tensor Invoke(Tensor t, Tensor y) => _f(t, y);
+    public Tensor Invoke(Tensor t, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(y);
+        return _f(t, y);
+    }
 }

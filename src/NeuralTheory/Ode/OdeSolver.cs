@@ -336,15 +336,15 @@ public static class OdeSolver
         return r;
     }
 
-    internal static void CheckState(Tensor y0)
+    internal static void CheckState(Tensor y0, string parameter = "y0")
     {
-        ArgumentNullException.ThrowIfNull(y0);
-        if (y0.IsInvalid) throw new ArgumentException("The tensor has been disposed.", nameof(y0));
+        ArgumentNullException.ThrowIfNull(y0, parameter);
+        if (y0.IsInvalid) throw new ArgumentException("The tensor has been disposed.", parameter);
         if (y0.dtype is not (ScalarType.Float32 or ScalarType.Float64))
-            throw new ArgumentException($"Expected a float32 or float64 state, got {y0.dtype}.", nameof(y0));
-        if (y0.numel() == 0) throw new ArgumentException($"The state is empty (shape [{string.Join(", ", y0.shape)}]).", nameof(y0));
+            throw new ArgumentException($"Expected a float32 or float64 state, got {y0.dtype}.", parameter);
+        if (y0.numel() == 0) throw new ArgumentException($"The state is empty (shape [{string.Join(", ", y0.shape)}]).", parameter);
         using var scope = NewDisposeScope();
-        if (!isfinite(y0.detach()).all().item<bool>()) throw new ArgumentException("The initial state has NaN or infinite entries.", nameof(y0));
+        if (!isfinite(y0.detach()).all().item<bool>()) throw new ArgumentException("The initial state has NaN or infinite entries.", parameter);
     }
 
     internal static double[] CheckTimes(IReadOnlyList<double> ts)

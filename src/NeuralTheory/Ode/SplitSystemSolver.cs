@@ -66,9 +66,8 @@ public static class SplitSystemSolver
     {
         ArgumentNullException.ThrowIfNull(g);
         ArgumentNullException.ThrowIfNull(f);
-        OdeSolver.CheckState(q0);
-        ArgumentNullException.ThrowIfNull(p0);
-        OdeSolver.CheckState(p0);
+        OdeSolver.CheckState(q0, nameof(q0));
+        OdeSolver.CheckState(p0, nameof(p0));
         if (p0.dtype != q0.dtype || p0.device_type != q0.device_type || p0.device_index != q0.device_index)
             throw new ArgumentException($"Expected p0 of dtype {q0.dtype} on {q0.device} (that of q0), got {p0.dtype} on {p0.device}.", nameof(p0));
         if (!double.IsFinite(t0)) throw new ArgumentException($"Expected a finite t0, got {t0}.", nameof(t0));

@@ -90,7 +90,7 @@ public sealed class MultiTaskTdTrainer
     /// </summary>
     /// <param name="model">The value model.</param>
     /// <param name="prompts"><c>(B+1, 2d+1, n+1)</c>, <c>B ≥ 1</c>.</param>
-    /// <param name="queryRewards"><c>(B+1)</c>.</param>
+    /// <param name="queryRewards"><c>(B+1)</c>, finite, the dtype and device of <paramref name="prompts"/>.</param>
     /// <param name="discount"><c>γ ∈ [0, 1]</c>.</param>
     /// <returns>A scalar tensor.</returns>
     /// <exception cref="ArgumentException">The shapes disagree.</exception>
@@ -103,11 +103,23 @@ public sealed class MultiTaskTdTrainer
             throw new ArgumentException($"Expected B + 1 ≥ 2 prompts of shape (B+1, D, n+1), got [{string.Join(", ", prompts.shape)}].", nameof(prompts));
         if (queryRewards.dim() != 1 || queryRewards.shape[0] != prompts.shape[0])
             throw new ArgumentException($"Expected query rewards of shape ({prompts.shape[0]}), got [{string.Join(", ", queryRewards.shape)}].", nameof(queryRewards));
+        Attention.AttentionChecks.FloatingPoint(prompts, nameof(prompts));
+        Attention.AttentionChecks.SameKind(queryRewards, prompts, nameof(queryRewards), nameof(prompts));
+        Attention.AttentionChecks.Finite(queryRewards, nameof(queryRewards));
         if (!double.IsFinite(discount) || discount < 0 || discount > 1)
             throw new ArgumentException($"Expected a discount γ in [0, 1], got {discount}.", nameof(discount));
         using var scope = NewDisposeScope();
         long b = prompts.shape[0] - 1;
-        var values = model.PredictValue(prompts);                                        // (B+1)
+        Tensor values;
+        try
+        {
+            values = model.PredictValue(prompts);                                        // (B+1)
+        }
+        catch (ArgumentException e) when (e.ParamName == "z")
+        {
+            // The model checks the prompt layout under its own parameter name; report it under this method's.
+            throw new ArgumentException(e.Message.Replace(" (Parameter 'z')", "", StringComparison.Ordinal), nameof(prompts), e);
+        }
         var target = queryRewards.narrow(0, 0, b) + discount * values.narrow(0, 1, b).detach();
         var delta = target - values.narrow(0, 0, b);
         return delta.square().mean().MoveToOuterDisposeScope();

@@ -53,8 +53,12 @@ public static class ResidualDiagnostics
         ArgumentNullException.ThrowIfNull(network);
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
+        network.Check(x);
         var c = direction ?? ones(network.Width, x.dtype, x.device) / Math.Sqrt(network.Width);
+        Attention.AttentionChecks.NotDisposed(c, nameof(direction));
         if (c.dim() != 1 || c.shape[0] != network.Width) throw new ArgumentException($"Expected a direction of length d = {network.Width}.", nameof(direction));
+        Attention.AttentionChecks.SameKind(c, x, nameof(direction), nameof(x));
+        Attention.AttentionChecks.Finite(c, nameof(direction));
         var states = new List<Tensor> { x.detach().requires_grad_(true) };
         using var alpha = network.Alpha.ToScalar();
         using var one = 1.0.ToScalar();
@@ -79,7 +83,8 @@ public static class ResidualDiagnostics
     public static (double TotalVariation, double Lipschitz) Regularity(Tensor stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        if (stack.dim() != 3) throw new ArgumentException($"Expected a weight stack [L, a, b], got rank {stack.dim()}.", nameof(stack));
+        if (stack.dim() != 3 || stack.shape.Any(s => s < 1)) throw new ArgumentException($"Expected a weight stack [L, a, b] with no empty dimension, got [{string.Join(", ", stack.shape)}].", nameof(stack));
+        Attention.AttentionChecks.FloatingPoint(stack, nameof(stack));
         long depth = stack.shape[0];
         if (depth < 2) return (0, 0);
         using var scope = NewDisposeScope();

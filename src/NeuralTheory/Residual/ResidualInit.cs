@@ -63,7 +63,8 @@ public abstract record ResidualInit
     {
         ArgumentNullException.ThrowIfNull(generator);
         if (depth < 1) throw new ArgumentException($"Expected L ≥ 1, got {depth}.", nameof(depth));
-        if (rows < 1 || columns < 1) throw new ArgumentException($"Expected positive matrix sizes, got {rows} × {columns}.", nameof(rows));
+        if (rows < 1 || columns < 1) throw new ArgumentException($"Expected positive matrix sizes, got {rows} × {columns}.", rows < 1 ? nameof(rows) : nameof(columns));
+        NeuralTheory.Bridge.DtypeCheck.Floating(dtype);
         var target = NeuralTheory.Bridge.DeviceCheck.Resolve(device, nameof(device));
         using var scope = NewDisposeScope();
         var z = Draw(depth, rows, columns, generator) / Math.Sqrt(columns);

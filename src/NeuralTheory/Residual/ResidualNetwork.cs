@@ -54,6 +54,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(init);
         if (depth < 1) throw new ArgumentException($"Expected depth L ≥ 1, got {depth}.", nameof(depth));
         if (width < 1) throw new ArgumentException($"Expected width d ≥ 1, got {width}.", nameof(width));
+        if (innerWidth is < 1) throw new ArgumentException($"Expected inner width m ≥ 1, got {innerWidth}.", nameof(innerWidth));
+        DtypeCheck.Floating(dtype);
         int m = branch == BranchType.TwoLayer ? innerWidth ?? width : width;
         if (m < 1) throw new ArgumentException($"Expected inner width m ≥ 1, got {m}.", nameof(innerWidth));
         using var scope = NewDisposeScope();
@@ -64,8 +66,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Creates a network from explicit weight stacks (copied).</summary>
-    /// <param name="v"><c>V: [L, d, m]</c> (<c>[L, d, d]</c> for Linear and PreActivation); null for PostActivation.</param>
-    /// <param name="w"><c>W: [L, m, d]</c> (<c>[L, d, d]</c> for PostActivation); null for Linear and PreActivation.</param>
+    /// <param name="v"><c>V: [L, d, m]</c> (<c>[L, d, d]</c> for Linear and PreActivation), finite; null for PostActivation.</param>
+    /// <param name="w"><c>W: [L, m, d]</c> (<c>[L, d, d]</c> for PostActivation), finite; null for Linear and PreActivation.</param>
     /// <param name="branch">The residual branch.</param>
     /// <param name="activation">The activation.</param>
     /// <param name="scaling">The scaling (default <c>L^{−1/2}</c>).</param>
@@ -88,6 +90,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
             throw new ArgumentException("V and W must have the same dtype and device.", nameof(w));
         if (any.dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentException($"Expected float32 or float64 weights, got {any.dtype}.", v is not null ? nameof(v) : nameof(w));
+        if (v is not null) Attention.AttentionChecks.Finite(v, nameof(v));
+        if (w is not null) Attention.AttentionChecks.Finite(w, nameof(w));
         return new ResidualNetwork(depth, width, branch, activation, scaling, inner, any.dtype, any.device, (v?.detach().clone(), w?.detach().clone()));
     }
 
@@ -206,7 +210,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
         _ => nn.functional.gelu(z),
     };
 
-    private void Check(Tensor x)
+    /// <summary>Refuses a batch that is not <c>[n, d]</c>, not the weights' dtype and device, or not finite (naming <paramref name="x"/>).</summary>
+    internal void Check(Tensor x)
     {
         Attention.AttentionChecks.NotDisposed(x, nameof(x));
         if (x.dim() != 2 || x.shape[0] < 1 || x.shape[1] != Width)

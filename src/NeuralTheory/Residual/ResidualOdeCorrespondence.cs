@@ -54,6 +54,7 @@ public static class ResidualOdeCorrespondence
     public static Tensor EulerStates(ResidualNetwork network, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(network);
+        network.Check(x);
         var ts = Enumerable.Range(0, network.Depth + 1).Select(k => k / (double)network.Depth).ToArray();
         using var solution = OdeSolver.Solve(ToOde(network), x, ts, new OdeOptions { Method = OdeMethod.Euler, MaxSteps = Math.Max(4096, network.Depth) });
         return solution.Ys.clone();

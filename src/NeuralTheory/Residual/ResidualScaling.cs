@@ -37,5 +37,6 @@ public sealed record ResidualScaling
     public double? ExplicitAlpha { get; }
 
     /// <summary><c>α</c> for depth <paramref name="depth"/>: <c>Math.Pow(L, −β)</c> or the explicit value.</summary>
-    public double AlphaFor(int depth) => ExplicitAlpha ?? Math.Pow(depth, -Beta!.Value);
+    public double AlphaFor(int depth) =>
+        depth >= 1 ? ExplicitAlpha ?? Math.Pow(depth, -Beta!.Value) : throw new ArgumentOutOfRangeException(nameof(depth), depth, "Expected depth L ≥ 1.");
 }

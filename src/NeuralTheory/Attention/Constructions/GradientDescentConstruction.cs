@@ -87,6 +87,7 @@ public static class GradientDescentConstruction
     {
         ConstructionSupport.AtLeast(steps, 0, nameof(steps), "K");
         Check(inputDim, eta, w0, outputDim);
+        if (!Enum.IsDefined(form)) throw new ArgumentException($"Unknown attention form {form}.", nameof(form));
         ConstructionSupport.Dtype(dtype);
         DeviceCheck.Resolve(device, nameof(device));
         LinearSelfAttention MakeLayer()

@@ -31,7 +31,8 @@ public static class NewtonSchulzConstruction
 {
     /// <summary>Token width <c>D = 2d + 1</c> of the <c>(x, v, y)</c> layout.</summary>
     /// <param name="inputDim"><c>d ≥ 1</c>.</param>
-    public static int EmbeddingDim(int inputDim) => 2 * inputDim + 1;
+    public static int EmbeddingDim(int inputDim) =>
+        inputDim >= 1 ? 2 * inputDim + 1 : throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, "Expected d ≥ 1.");
 
     /// <summary>Merged weights of the <c>K + 2</c> layers (init, <c>K</c> Newton layers, readout), each <c>(2d+1) × (2d+1)</c>.</summary>
     /// <param name="inputDim"><c>d ≥ 1</c>.</param>
