@@ -7,11 +7,29 @@ using static TorchSharp.torch;
 
 namespace NeuralTheory.Tests.Ode;
 
-/// <summary>Tests that measure process memory run alone, after the parallel ones, so no other test allocates meanwhile.</summary>
+/// <summary>
+/// Tests that measure process memory run alone, after the parallel ones, so no other test allocates meanwhile; and on one
+/// libtorch thread (restored afterwards), since their many tiny ops gain nothing from a second thread and lose a lot to
+/// spinning when the machine is busy.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MemoryMeasurementCollection
+public sealed class MemoryMeasurementCollection : ICollectionFixture<SingleTorchThread>
 {
     public const string Name = "Memory measurements";
+}
+
+/// <summary>Sets libtorch's intra-op threads to 1 for a collection's lifetime.</summary>
+public sealed class SingleTorchThread : IDisposable
+{
+    private readonly int _previous;
+
+    public SingleTorchThread()
+    {
+        _previous = torch.get_num_threads();
+        torch.set_num_threads(1);
+    }
+
+    public void Dispose() => torch.set_num_threads(_previous);
 }
 
 /// <summary>
