@@ -54,7 +54,7 @@ public class NormChecksTests
     [Fact]
     public void The_decay_ratio_rejects_a_wrong_batch_size_and_the_papers_bound_rate()
     {
-        var v = NormCheckSupport.SingleThreaded(() => BnOrthogonalityDecayCheck.Measure(0));
+        var v = TorchThreads.Single(() => BnOrthogonalityDecayCheck.Measure(0));
         double ratio = BnOrthogonalityDecayCheck.FittedRatio(v);
         Assert.True(BnOrthogonalityDecayCheck.Assess(ratio, PredictedRates.OrthogonalityGapContraction(8), "").Passed);
         // n/(n+2) for n = 16 (0.889), and Theorem 1's bound rate 1 − 2α/3 at the largest α = 1/n (0.917): not the measured rate.
@@ -77,7 +77,7 @@ public class NormChecksTests
     [Fact]
     public void The_rank_verdict_fails_before_the_vanilla_nets_have_collapsed()
     {
-        var m = NormCheckSupport.SingleThreaded(() => BnAvoidsRankCollapseCheck.Measure(0, depth: 20, trials: 4));
+        var m = TorchThreads.Single(() => BnAvoidsRankCollapseCheck.Measure(0, depth: 20, trials: 4));
         var r2 = m.Select(x => x.R2[^1]).ToArray();
         var erank = m.Select(x => x.Erank[^1]).ToArray();
         Assert.True(r2[0] > 1.3, $"linear vanilla r2 at depth 20 = {r2[0]}");   // spec: 1.89 at l = 20
@@ -87,9 +87,9 @@ public class NormChecksTests
     [Fact]
     public void The_relu_isometry_rate_is_outside_the_band_of_the_sin_and_identity_predictions()
     {
-        var (relu, reluMf) = NormCheckSupport.SingleThreaded(() =>
+        var (relu, reluMf) = TorchThreads.Single(() =>
             NormCheckSupport.MeanIsometryGaps(MlpActivation.Relu, LnIsometryRateCheck.Width, LnIsometryRateCheck.Batch, LnIsometryRateCheck.Depth, 2, 0));
-        var (_, sinMf) = NormCheckSupport.SingleThreaded(() =>
+        var (_, sinMf) = TorchThreads.Single(() =>
             NormCheckSupport.MeanIsometryGaps(MlpActivation.Sin, LnIsometryRateCheck.Width, LnIsometryRateCheck.Batch, LnIsometryRateCheck.Depth, 2, 0));
         double rate = LnIsometryRateCheck.Rate(relu);
         var own = LnIsometryRateCheck.Band(reluMf, LnIsometryRateCheck.Floor(MlpActivation.Relu));
@@ -105,8 +105,8 @@ public class NormChecksTests
     [Fact]
     public void The_gradient_verdict_fails_when_the_orthogonal_and_gaussian_nets_are_swapped()
     {
-        var orth = NormCheckSupport.SingleThreaded(() => BnBoundedGradientsCheck.Measure(0, 0));
-        var gauss = NormCheckSupport.SingleThreaded(() => BnBoundedGradientsCheck.Measure(1, 0));
+        var orth = TorchThreads.Single(() => BnBoundedGradientsCheck.Measure(0, 0));
+        var gauss = TorchThreads.Single(() => BnBoundedGradientsCheck.Measure(1, 0));
         Assert.True(BnBoundedGradientsCheck.Assess(orth, gauss, "").Passed);
         Assert.False(BnBoundedGradientsCheck.Assess(gauss, orth, "").Passed);
         Assert.False(BnBoundedGradientsCheck.Assess(orth, orth, "").Passed);

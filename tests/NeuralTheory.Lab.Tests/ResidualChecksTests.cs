@@ -45,14 +45,14 @@ public class ResidualChecksTests
     public void Checks_restore_the_thread_count()
     {
         int before = torch.get_num_threads();
-        Assert.Equal(7, ResidualCheckSupport.SingleThreaded(() => torch.get_num_threads() == 1 ? 7 : 0));
+        Assert.Equal(7, TorchThreads.Single(() => torch.get_num_threads() == 1 ? 7 : 0));
         Assert.Equal(before, torch.get_num_threads());
     }
 
     [Fact]
     public void An_alpha_25_percent_too_large_fails_the_scaling_criteria()
     {
-        var wrong = ResidualCheckSupport.SingleThreaded(() => ScalingRegimesCheck.Measure([0.5], [10, 100], 8, 16, 16, 0, alphaFactor: 1.25));
+        var wrong = TorchThreads.Single(() => ScalingRegimesCheck.Measure([0.5], [10, 100], 8, 16, 16, 0, alphaFactor: 1.25));
         var worst = ScalingRegimesCheck.Assess(wrong).Max(r => r.Ratio);
         Assert.True(worst > 1, $"alpha x 1.25 at beta = 1/2 gave only {worst:F3} of the allowed deviation");
     }
@@ -61,7 +61,7 @@ public class ResidualChecksTests
     public void A_wrong_beta_one_quarter_cell_fails_the_explosion_criterion()
     {
         // Cells measured at beta = 1/2 but labelled 1/4: the log ratio stays ~0.22 instead of growing like sqrt(L).
-        var measured = ResidualCheckSupport.SingleThreaded(() => ScalingRegimesCheck.Measure([0.5], [10, 100], 4, 8, 16, 0));
+        var measured = TorchThreads.Single(() => ScalingRegimesCheck.Measure([0.5], [10, 100], 4, 8, 16, 0));
         var relabelled = measured.Select(c => c with { Beta = 0.25, PredictedLog = c.Depth * Math.Pow(c.Depth, -0.5) * (0.25 - 0.5 / 16) }).ToArray();
         Assert.True(ScalingRegimesCheck.Assess(relabelled).Max(r => r.Ratio) > 1);
     }
@@ -69,16 +69,16 @@ public class ResidualChecksTests
     [Fact]
     public void The_euler_equality_fails_when_the_network_samples_other_weights()
     {
-        var right = ResidualCheckSupport.SingleThreaded(() => EulerCorrespondenceCheck.Measure());
+        var right = TorchThreads.Single(() => EulerCorrespondenceCheck.Measure());
         Assert.True(right.Max(r => r.EulerMismatch) <= EulerCorrespondenceCheck.EulerTolerance);
-        var wrong = ResidualCheckSupport.SingleThreaded(() => EulerCorrespondenceCheck.Measure(networkW1Factor: 1.001));
+        var wrong = TorchThreads.Single(() => EulerCorrespondenceCheck.Measure(networkW1Factor: 1.001));
         Assert.True(wrong.Max(r => r.EulerMismatch) > EulerCorrespondenceCheck.EulerTolerance);
     }
 
     [Fact]
     public void A_reference_ode_with_other_weights_breaks_the_one_over_L_slope()
     {
-        var wrong = ResidualCheckSupport.SingleThreaded(() => SmoothInitOdeLimitCheck.Measure(0, referenceWFactor: 1.01));
+        var wrong = TorchThreads.Single(() => SmoothInitOdeLimitCheck.Measure(0, referenceWFactor: 1.01));
         Assert.True(Math.Abs(wrong.Slope + 1) > SmoothInitOdeLimitCheck.SlopeTolerance, $"slope {wrong.Slope}");
     }
 
@@ -86,7 +86,7 @@ public class ResidualChecksTests
     public void A_depth_independent_learning_rate_fails_the_implicit_regularization_criteria()
     {
         // Spec 8: with lr 0.01 instead of 0.01 L the dynamics freeze as L grows; D_L no longer scales like 1/L.
-        var wrong = ResidualCheckSupport.SingleThreaded(() => ImplicitRegularizationCheck.Measure(0, rateExponent: 0));
+        var wrong = TorchThreads.Single(() => ImplicitRegularizationCheck.Measure(0, rateExponent: 0));
         Assert.False(Math.Abs(wrong.Slope + 1) <= ImplicitRegularizationCheck.SlopeTolerance && wrong.OthersPass, $"slope {wrong.Slope}, loss gap {wrong.LossGap}");
     }
 

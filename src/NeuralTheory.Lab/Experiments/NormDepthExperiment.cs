@@ -1,3 +1,4 @@
+using NeuralTheory.Lab.Checks;
 using System.Globalization;
 using System.Text;
 using NeuralTheory.Lab.Checks.Normalization;
@@ -60,7 +61,7 @@ public sealed class NormDepthExperiment : IExperiment
     public void Run(ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        NormCheckSupport.SingleThreaded(() => { RunAll(context); return 0; });
+        TorchThreads.Single(() => { RunAll(context); return 0; });
     }
 
     private void RunAll(ExperimentContext context)

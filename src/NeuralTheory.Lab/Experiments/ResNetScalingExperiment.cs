@@ -1,3 +1,4 @@
+using NeuralTheory.Lab.Checks;
 using System.Globalization;
 using System.Text;
 using NeuralTheory.Lab.Checks.Residual;
@@ -51,9 +52,9 @@ public sealed class ResNetScalingExperiment : IExperiment
     public void Run(ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var cells = ResidualCheckSupport.SingleThreaded(() => Phase(context));
+        var cells = TorchThreads.Single(() => Phase(context));
         WritePhase(context, cells);
-        var training = ResidualCheckSupport.SingleThreaded(() => Training(context));
+        var training = TorchThreads.Single(() => Training(context));
         WriteTraining(context, training, cells);
         context.Report(1, "done");
     }

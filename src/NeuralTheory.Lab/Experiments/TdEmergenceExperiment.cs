@@ -1,3 +1,4 @@
+using NeuralTheory.Lab.Checks;
 using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
@@ -63,7 +64,7 @@ public sealed class TdEmergenceExperiment : IExperiment
     public void Run(ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        MultitaskEmergenceCheck.SingleThreaded(() => { RunCore(context); return 0; });
+        TorchThreads.Single(() => { RunCore(context); return 0; });
     }
 
     private void RunCore(ExperimentContext context)

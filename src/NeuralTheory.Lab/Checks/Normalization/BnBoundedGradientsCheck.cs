@@ -52,7 +52,7 @@ public sealed class BnBoundedGradientsCheck : Check
     public override CheckResult Run(CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return NormCheckSupport.SingleThreaded(() => RunSingleThreaded(context));
+        return TorchThreads.Single(() => RunSingleThreaded(context));
     }
 
     private CheckResult RunSingleThreaded(CheckContext context)

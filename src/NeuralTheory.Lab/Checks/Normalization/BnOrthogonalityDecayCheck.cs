@@ -54,7 +54,7 @@ public sealed class BnOrthogonalityDecayCheck : Check
     public override CheckResult Run(CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return NormCheckSupport.SingleThreaded(() => RunSingleThreaded(context));
+        return TorchThreads.Single(() => RunSingleThreaded(context));
     }
 
     private CheckResult RunSingleThreaded(CheckContext context)

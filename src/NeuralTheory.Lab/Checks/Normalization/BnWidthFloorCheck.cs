@@ -65,7 +65,7 @@ public sealed class BnWidthFloorCheck : Check
     public override CheckResult Run(CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return NormCheckSupport.SingleThreaded(() => RunSingleThreaded(context));
+        return TorchThreads.Single(() => RunSingleThreaded(context));
     }
 
     private CheckResult RunSingleThreaded(CheckContext context)

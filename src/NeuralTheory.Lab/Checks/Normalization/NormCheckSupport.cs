@@ -15,12 +15,6 @@ namespace NeuralTheory.Lab.Checks.Normalization;
 /// </summary>
 internal static class NormCheckSupport
 {
-    /// <summary>
-    /// Runs <paramref name="action"/> with one intra-op torch thread (restoring the count after). The networks here are
-    /// many small layers: on the shared 2-core machine two threads made a 32 × 500 orthogonal net take 6.3 s instead of 0.06 s.
-    /// </summary>
-    public static T SingleThreaded<T>(Func<T> action) => PolicyEvaluation.MultitaskEmergenceCheck.SingleThreaded(action);
-
     /// <summary>Seed offset of the input draws, so that inputs and weights come from different streams.</summary>
     private const ulong InputStream = 7_777_777UL;
 

@@ -124,7 +124,7 @@ public sealed class InvariantSetCheck : Check
     public override CheckResult Run(CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var m = MultitaskEmergenceCheck.SingleThreaded(() => Measure(context.Seed + 11, context.Device));
+        var m = TorchThreads.Single(() => Measure(context.Seed + 11, context.Device));
         int d = FeatureDim;
         double rho = m.P[2 * d, 2 * d];
         var rhoA = rho * m.Q.SubMatrix(0, d, 0, d);

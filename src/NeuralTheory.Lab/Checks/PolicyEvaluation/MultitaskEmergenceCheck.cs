@@ -68,23 +68,11 @@ public sealed class MultitaskEmergenceCheck : Check
             result.Elapsed.TotalSeconds, baselineResult.Elapsed.TotalSeconds);
     }
 
-    /// <summary>
-    /// Runs <paramref name="action"/> with one intra-op torch thread and restores the previous count. The steps are tiny
-    /// (65 prompts of 7 × 16): on the shared 2-core machine two threads made the 200-MRP run take 97 s instead of 11 s.
-    /// </summary>
-    internal static T SingleThreaded<T>(Func<T> action)
-    {
-        int previous = TorchSharp.torch.get_num_threads();
-        TorchSharp.torch.set_num_threads(1);
-        try { return action(); }
-        finally { TorchSharp.torch.set_num_threads(previous); }
-    }
-
     /// <inheritdoc />
     public override CheckResult Run(CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var o = SingleThreaded(() => Measure(context.Seed + 1, context.Device));
+        var o = TorchThreads.Single(() => Measure(context.Seed + 1, context.Device));
         if (o.Diverged) return CheckResult.Failure("multi-task TD training diverged");
         var m = o.Metrics;
         string figure = context.SaveFigure(TrainedAttention.HeatMaps(

@@ -105,7 +105,7 @@ public sealed class EulerCorrespondenceCheck : Check
         ArgumentNullException.ThrowIfNull(context);
         var reference = Reference();
         double referenceError = (reference - Vector<double>.Build.DenseOfArray(ReferenceH1)).InfinityNorm();
-        var results = SingleThreaded(() => Measure());
+        var results = TorchThreads.Single(() => Measure());
         double[] errors = results.Select(r => (r.Final - reference).L2Norm()).ToArray();
         double[] ratios = Enumerable.Range(1, errors.Length - 1).Select(i => errors[i - 1] / errors[i]).ToArray();
         double worstRatio = ratios.MaxBy(r => double.IsFinite(r) ? Math.Abs(r - 2) : double.PositiveInfinity);

@@ -110,7 +110,7 @@ public sealed class ImplicitRegularizationCheck : Check
     public override CheckResult Run(CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var o = SingleThreaded(() => Measure(context.Seed));
+        var o = TorchThreads.Single(() => Measure(context.Seed));
         double[] ls = o.Smooth.Select(r => (double)r.Depth).ToArray();
         var plot = Ode.OdeCheckSupport.LogLog("Training from a neural-ODE init (alpha = 1/L, lr 0.01 L, 50 GD steps)", "depth L", "D_L = max_t,k ||Z_k+1 - Z_k||_F",
             (Inv($"V = 0, W tied (slope {o.Slope:F3})"), ls, o.Smooth.Select(r => r.MaxDifference).ToArray()),

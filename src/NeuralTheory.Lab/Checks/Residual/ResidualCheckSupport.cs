@@ -54,19 +54,6 @@ internal static class ResidualCheckSupport
         _ => Numerics.Residual.ResNetActivation.Gelu,
     };
 
-    /// <summary>
-    /// Runs <paramref name="action"/> with one intra-op torch thread and restores the previous count. The residual checks
-    /// loop over thousands of layers of tiny matrices: on the shared, loaded 2-core machine two OpenMP threads made
-    /// <c>residual.scaling-regimes</c> take 79 s instead of 8 s (the same reason as <c>td.multitask-emergence</c>).
-    /// </summary>
-    public static T SingleThreaded<T>(Func<T> action)
-    {
-        int previous = TorchSharp.torch.get_num_threads();
-        TorchSharp.torch.set_num_threads(1);
-        try { return action(); }
-        finally { TorchSharp.torch.set_num_threads(previous); }
-    }
-
     /// <summary>Invariant-culture formatting.</summary>
     public static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

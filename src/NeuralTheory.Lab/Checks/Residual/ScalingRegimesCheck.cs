@@ -135,7 +135,7 @@ public sealed class ScalingRegimesCheck : Check
     public override CheckResult Run(CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var cells = SingleThreaded(() => Measure(Betas, Depths, Trials, Inputs, Width, context.Seed));
+        var cells = TorchThreads.Single(() => Measure(Betas, Depths, Trials, Inputs, Width, context.Seed));
         var ratios = Assess(cells);
         var worst = ratios.MaxBy(r => double.IsFinite(r.Ratio) ? r.Ratio : double.PositiveInfinity);
 

@@ -161,7 +161,7 @@ public sealed class SmoothInitOdeLimitCheck : Check
     public override CheckResult Run(CheckContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var outcome = SingleThreaded(() => Measure(context.Seed));
+        var outcome = TorchThreads.Single(() => Measure(context.Seed));
         double[] ls = Depths.Select(l => (double)l).ToArray();
         var plot = Ode.OdeCheckSupport.LogLog("Smooth init, alpha = 1/L: ResNet -> neural ODE", "depth L", "||h_L - H(1)||",
             (Inv($"SmoothSines J = 4, ReLU, d = 8 (slope {outcome.Slope:F3} for L >= {FitFrom})"), ls, outcome.Errors),
