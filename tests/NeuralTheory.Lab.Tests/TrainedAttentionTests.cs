@@ -78,4 +78,23 @@ public class TrainedAttentionTests
             Assert.True(double.IsFinite(double.Parse(cells[gd], System.Globalization.CultureInfo.InvariantCulture)), line);
         }
     }
+    [Fact]
+    public void Icl_layers_results_do_not_depend_on_how_many_seeds_train_at_once_and_a_restart_does_not_change_a_run_that_never_overflows()
+    {
+        // Seeds train on parallel managed threads with one torch thread each: the table must be bit-identical whether they
+        // run one at a time or together (only the wall-time column may differ).
+        string Run(int parallelism, int restarts)
+        {
+            using var dir = new TempDirectory();
+            var context = new ExperimentContext(torch.CPU, 0, dir.Path);
+            using (torch.NewDisposeScope())
+                new IclLayersExperiment(IclLayersSettings.Tiny with { Parallelism = parallelism, DivergenceRestarts = restarts }).Run(context);
+            var lines = File.ReadAllLines(Path.Combine(dir.Path, "icl-layers.csv"));
+            int seconds = Array.IndexOf(lines[0].Split(','), "train_seconds");
+            Assert.True(seconds >= 0);
+            return string.Join("\n", lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != seconds))));
+        }
+        Assert.Equal(Run(1, 0), Run(2, 0));
+        Assert.Equal(Run(2, 0), Run(3, 2));
+    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralTheory.Attention;
 using NeuralTheory.Attention.Constructions;
+using NeuralTheory.Lab.Checks;
 using NeuralTheory.Lab.Training;
 using NeuralTheory.Numerics.Regression;
 using ScottPlot;
@@ -48,6 +49,8 @@ public sealed class IclLayersExperiment : IExperiment
         if (settings.Seeds < 1) throw new ArgumentException("Seeds must be ≥ 1.", nameof(settings));
         if (!(settings.HalfWidth > 0) || !double.IsFinite(settings.HalfWidth)) throw new ArgumentException("HalfWidth must be finite and > 0.", nameof(settings));
         if (!(settings.InitScale > 0) || !double.IsFinite(settings.InitScale)) throw new ArgumentException("InitScale must be finite and > 0.", nameof(settings));
+        if (settings.DivergenceRestarts is < 0 or > 10) throw new ArgumentException("DivergenceRestarts must be in 0..10.", nameof(settings));
+        if (settings.Parallelism < 0) throw new ArgumentException("Parallelism must be ≥ 0 (0: the processor count).", nameof(settings));
         if (settings.AlignmentPrompts < 1 || settings.AlignmentPrompts > settings.TestPrompts)
             throw new ArgumentException("AlignmentPrompts must be in 1..TestPrompts.", nameof(settings));
         Settings = settings;
@@ -103,6 +106,8 @@ public sealed class IclLayersExperiment : IExperiment
         var gdLossSe = new double[maxL + 1];
         var ppLoss = new double[maxL + 1];
         var ppLossSe = new double[maxL + 1];
+        var gdMedian = new double[maxL + 1];
+        var ppMedian = new double[maxL + 1];
         var constructionLoss = new double[maxL + 1];
         var constructionGap = new double[maxL + 1];
         var gdSensitivity = new Tensor[maxL + 1];
@@ -111,9 +116,11 @@ public sealed class IclLayersExperiment : IExperiment
             double eta = bestGd[l].Eta;
             var gd = test.Tasks.Select(t => GradientDescent.Run(t.X, t.YVector, t.Xq, eta, l).Prediction(l)).ToArray();
             (gdLoss[l], gdLossSe[l]) = TrainedAttention.MseWithError(gd, test.Targets);
+            gdMedian[l] = MedianSquaredError(gd, test.Targets);
             var (ppEta, ppGamma, _) = bestPp[l];
             var pp = test.Tasks.Select(t => GdPlusPlus.RunTokens(t.X, t.YVector, t.Xq, ppEta, ppGamma, l).Predictions[l]).ToArray();
             (ppLoss[l], ppLossSe[l]) = TrainedAttention.MseWithError(pp, test.Targets);
+            ppMedian[l] = MedianSquaredError(pp, test.Targets);
             using var construction = GradientDescentConstruction.Build(InputDim, l, eta, device: context.Device);
             var viaModule = test.Predict(construction);
             constructionLoss[l] = TrainedAttention.Mse(viaModule, test.Targets);
@@ -121,62 +128,56 @@ public sealed class IclLayersExperiment : IExperiment
             gdSensitivity[l] = test.QuerySensitivity(construction, s.AlignmentPrompts);
         }
 
-        // 4. Trained LSA stacks: one per K and seed.
+        // 4. Trained LSA stacks: one per K and seed, trained from scratch. The (K, seed) runs share a pool of workers,
+        //    each run on its own managed thread with one intra-op torch thread (the ops are small; a second torch thread
+        //    only spins), so a run's result does not depend on how many run at once. A run whose loss overflows restarts
+        //    from the same initialisation and data with half the learning rate, at most DivergenceRestarts times.
         var trainDType = s.TrainInFloat64 ? ScalarType.Float64 : ScalarType.Float32;
         var trained = new double[maxL + 1][];
+        var trainedMedian = new double[maxL + 1][];
         var alignment = new double[maxL + 1][];
         var trainSeconds = new double[maxL + 1];
         var divergedRuns = new int[maxL + 1];
+        var restarts = new int[maxL + 1][];
+        var histories = new IReadOnlyList<double>?[maxL + 1][];
         var curves = new double[maxL + 1][];
-        double totalWork = seeds * Enumerable.Range(1, maxL).Sum(), done = 0;
-        using (var sampler = RegressionPromptSampler.Uniform(InputDim, ContextLength, s.HalfWidth, dtype: trainDType, device: context.Device))
+        for (int l = 1; l <= maxL; l++)
         {
-            for (int l = 1; l <= maxL; l++)
-            {
-                trained[l] = new double[seeds];
-                alignment[l] = new double[seeds];
-                var histories = new List<IReadOnlyList<double>>();
-                for (int seed = 0; seed < seeds; seed++)
-                {
-                    int baseSeed = context.Seed + 1000 * seed;
-                    var layers = Enumerable.Range(0, l)
-                        .Select(i => LinearSelfAttention.RandomMerged(InputDim + 1, initStd: s.InitScale / l, seed: baseSeed + 100 * l + i, dtype: trainDType, device: context.Device))
-                        .ToList();
-                    using var model = new LinearTransformer(layers);
-                    var trainer = new InContextTrainer(new InContextTrainingOptions
-                    {
-                        Steps = s.Steps, BatchSize = s.BatchSize, LearningRate = s.LearningRate,
-                        LearningRateHalvingInterval = s.HalvingInterval, LearningRateHalvingStart = s.HalvingStart,
-                        GradientClipNorm = s.GradientClipNorm, Beta2 = s.Beta2, Seed = baseSeed + l, ProgressInterval = Math.Max(1, s.Steps / 20),
-                    });
-                    double before = done;
-                    int depth = l, run = seed;
-                    var result = trainer.Train(model, sampler, (step, loss) =>
-                        context.Report(0.06 + 0.93 * (before + depth * (double)step / s.Steps) / totalWork,
-                            Inv($"training K = {depth}, seed {run + 1}/{seeds}: step {step}/{s.Steps}, loss {loss:F4}")));
-                    done += l;
-                    trainSeconds[l] += result.Elapsed.TotalSeconds;
-                    if (result.Diverged)
-                    {
-                        divergedRuns[l]++;
-                        trained[l][seed] = double.NaN;
-                        alignment[l][seed] = double.NaN;
-                    }
-                    else
-                    {
-                        trained[l][seed] = TrainedAttention.Mse(test.Predict(model), test.Targets);
-                        using var model64 = TrainedAttention.ToFloat64(model, context.Device);
-                        using var sensitivity = test.QuerySensitivity(model64, s.AlignmentPrompts);
-                        alignment[l][seed] = MeanCosine(sensitivity, gdSensitivity[l]);
-                        histories.Add(result.LossHistory);
-                    }
-                    foreach (var layer in layers) layer.Dispose();
-                }
-                curves[l] = MeanCurve(histories, s.Steps);
-                // Outputs after every depth, so that an interrupted full run leaves its finished depths behind.
-                if (l < maxL) WriteOutputs(l);
-            }
+            trained[l] = new double[seeds];
+            trainedMedian[l] = new double[seeds];
+            alignment[l] = new double[seeds];
+            restarts[l] = new int[seeds];
+            histories[l] = new IReadOnlyList<double>?[seeds];
         }
+        var jobs = Enumerable.Range(1, maxL).SelectMany(l => Enumerable.Range(0, seeds).Select(seed => (Depth: l, Seed: seed))).ToArray();
+        var jobDone = new bool[maxL + 1, seeds];
+        var jobProgress = new double[jobs.Length];
+        double totalWork = jobs.Sum(j => (double)j.Depth);
+        var progressLock = new object();
+        int workers = Math.Clamp(s.Parallelism > 0 ? s.Parallelism : Environment.ProcessorCount, 1, jobs.Length);
+        int nextDepth = 1;
+        using var sampler = RegressionPromptSampler.Uniform(InputDim, ContextLength, s.HalfWidth, dtype: trainDType, device: context.Device);
+        TorchThreads.Single(() =>
+        {
+            Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, j =>
+            {
+                var (l, seed) = jobs[j];
+                TrainOne(j, l, seed);
+                lock (progressLock)
+                {
+                    jobDone[l, seed] = true;
+                    // Outputs after every finished depth, so that an interrupted full run leaves its finished depths behind.
+                    while (nextDepth <= maxL && Enumerable.Range(0, seeds).All(x => jobDone[nextDepth, x]))
+                    {
+                        curves[nextDepth] = MeanCurve(histories[nextDepth].Where(h => h is not null).Select(h => h!).ToList(), s.Steps);
+                        divergedRuns[nextDepth] = trained[nextDepth].Count(double.IsNaN);
+                        if (nextDepth < maxL) WriteOutputs(nextDepth);
+                        nextDepth++;
+                    }
+                }
+            });
+            return 0;
+        });
         foreach (var t in gdSensitivity) t?.Dispose();
 
         // 5. Outputs.
@@ -184,13 +185,67 @@ public sealed class IclLayersExperiment : IExperiment
         WriteOutputs(maxL);
         context.Report(1, "done");
 
+        void TrainOne(int job, int l, int seed)
+        {
+            int baseSeed = context.Seed + 1000 * seed;
+            for (int attempt = 0; ; attempt++)
+            {
+                double lr = s.LearningRate * Math.Pow(0.5, attempt);
+                var layers = Enumerable.Range(0, l)
+                    .Select(i => LinearSelfAttention.RandomMerged(InputDim + 1, initStd: s.InitScale / l, seed: baseSeed + 100 * l + i, dtype: trainDType, device: context.Device))
+                    .ToList();
+                try
+                {
+                    using var model = new LinearTransformer(layers);
+                    var trainer = new InContextTrainer(new InContextTrainingOptions
+                    {
+                        Steps = s.Steps, BatchSize = s.BatchSize, LearningRate = lr,
+                        LearningRateHalvingInterval = s.HalvingInterval, LearningRateHalvingStart = s.HalvingStart,
+                        GradientClipNorm = s.GradientClipNorm, Beta2 = s.Beta2, Seed = baseSeed + l, ProgressInterval = Math.Max(1, s.Steps / 50),
+                    });
+                    string retry = attempt > 0 ? Inv($", restart {attempt} at lr {lr:G3}") : "";
+                    var result = trainer.Train(model, sampler, (step, loss) =>
+                    {
+                        lock (progressLock)
+                        {
+                            jobProgress[job] = l * (double)step / s.Steps;
+                            context.Report(0.06 + 0.93 * jobProgress.Sum() / totalWork,
+                                Inv($"training K = {l}, seed {seed + 1}/{seeds}{retry} ({workers} runs at a time): step {step}/{s.Steps}, loss {loss:F4}"));
+                        }
+                    });
+                    lock (progressLock) trainSeconds[l] += result.Elapsed.TotalSeconds;
+                    if (result.Diverged)
+                    {
+                        if (attempt < s.DivergenceRestarts) continue;
+                        restarts[l][seed] = attempt;
+                        trained[l][seed] = trainedMedian[l][seed] = alignment[l][seed] = double.NaN;
+                        return;
+                    }
+                    restarts[l][seed] = attempt;
+                    histories[l][seed] = result.LossHistory;
+                    var prediction = test.Predict(model);
+                    trained[l][seed] = TrainedAttention.Mse(prediction, test.Targets);
+                    trainedMedian[l][seed] = MedianSquaredError(prediction, test.Targets);
+                    using var model64 = TrainedAttention.ToFloat64(model, context.Device);
+                    using var sensitivity = test.QuerySensitivity(model64, s.AlignmentPrompts);
+                    alignment[l][seed] = MeanCosine(sensitivity, gdSensitivity[l]);
+                    return;
+                }
+                finally
+                {
+                    foreach (var layer in layers) layer.Dispose();
+                    lock (progressLock) jobProgress[job] = l;
+                }
+            }
+        }
+
         void WriteOutputs(int upTo)
         {
             var stats = Enumerable.Range(0, upTo + 1).Select(l => l == 0 ? default : Summary(trained[l])).ToArray();
             var align = Enumerable.Range(0, upTo + 1).Select(l => l == 0 ? default : Summary(alignment[l])).ToArray();
-            var csv = new StringBuilder("layers,trained_mse_mean,trained_mse_std,trained_mse_min,trained_mse_max,trained_runs,diverged_runs,trained_mse_per_seed,gd_mse,gd_se,gd_eta,gdpp_mse,gdpp_se,gdpp_eta,gdpp_gamma,gd_construction_mse,gd_construction_max_rel_diff,alignment_cos_mean,alignment_cos_min,train_seconds\n");
+            var csv = new StringBuilder("layers,trained_mse_mean,trained_mse_std,trained_mse_min,trained_mse_max,trained_runs,diverged_runs,trained_mse_per_seed,gd_mse,gd_se,gd_eta,gdpp_mse,gdpp_se,gdpp_eta,gdpp_gamma,gd_construction_mse,gd_construction_max_rel_diff,alignment_cos_mean,alignment_cos_min,train_seconds,trained_median_se_per_seed,gd_median_se,gdpp_median_se,restarts_per_seed\n");
             for (int l = 1; l <= upTo; l++)
-                csv.AppendLine(Inv($"{l},{stats[l].Mean:R},{stats[l].Std:R},{stats[l].Min:R},{stats[l].Max:R},{stats[l].Count},{divergedRuns[l]},{string.Join(' ', trained[l].Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{gdLoss[l]:R},{gdLossSe[l]:R},{bestGd[l].Eta:R},{ppLoss[l]:R},{ppLossSe[l]:R},{bestPp[l].Eta:R},{bestPp[l].Gamma:R},{constructionLoss[l]:R},{constructionGap[l]:E3},{align[l].Mean:R},{align[l].Min:R},{trainSeconds[l]:F1}"));
+                csv.AppendLine(Inv($"{l},{stats[l].Mean:R},{stats[l].Std:R},{stats[l].Min:R},{stats[l].Max:R},{stats[l].Count},{divergedRuns[l]},{string.Join(' ', trained[l].Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{gdLoss[l]:R},{gdLossSe[l]:R},{bestGd[l].Eta:R},{ppLoss[l]:R},{ppLossSe[l]:R},{bestPp[l].Eta:R},{bestPp[l].Gamma:R},{constructionLoss[l]:R},{constructionGap[l]:E3},{align[l].Mean:R},{align[l].Min:R},{trainSeconds[l]:F1},{string.Join(' ', trainedMedian[l].Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{gdMedian[l]:R},{ppMedian[l]:R},{string.Join(' ', restarts[l])}"));
             context.WriteText("icl-layers.csv", csv.ToString());
 
             var md = new StringBuilder();
@@ -199,15 +254,16 @@ public sealed class IclLayersExperiment : IExperiment
             md.AppendLine();
             md.AppendLine(Inv($"Data (U): x ~ U(-{s.HalfWidth:G3}, {s.HalfWidth:G3})^{InputDim}, w ~ N(0, I), d = {InputDim}, N = {ContextLength}, noiseless. Plain MSE on {s.TestPrompts} seeded test prompts (float64); GD/GD++ tuned on {s.TuningPrompts} separate prompts (η grid {s.EtaMin:G3}..{s.EtaMax:G3}, {s.EtaCount} points; γ grid 0..{s.GammaMax:G3}, {s.GammaCount} points)."));
             string schedule = s.HalvingInterval > 0 ? Inv($"halved every {s.HalvingInterval} steps from step {(s.HalvingStart > 0 ? s.HalvingStart : s.HalvingInterval)}") : "constant";
-            md.AppendLine(Inv($"Trained LSA: independent merged full P, Q per layer, one head, init std {s.InitScale:G3}/K, Adam lr {s.LearningRate:G3} ({schedule}), β₂ = {s.Beta2:G3}, {s.Steps} steps, batch {s.BatchSize}, clip {s.GradientClipNorm?.ToString("G3", CultureInfo.InvariantCulture) ?? "none"}, {(s.TrainInFloat64 ? "float64" : "float32")}, {seeds} seeds per K."));
+            md.AppendLine(Inv($"Trained LSA: independent merged full P, Q per layer, one head, init std {s.InitScale:G3}/K, from scratch per K and seed, Adam lr {s.LearningRate:G3} ({schedule}), β₂ = {s.Beta2:G3}, {s.Steps} steps, batch {s.BatchSize}, clip {s.GradientClipNorm?.ToString("G3", CultureInfo.InvariantCulture) ?? "none"}, {(s.TrainInFloat64 ? "float64" : "float32")}, {seeds} seeds per K; a run whose loss overflows restarts from the same initialisation and data at half the learning rate (at most {s.DivergenceRestarts} times)."));
             md.AppendLine(Inv($"One-layer theory (spec 3.6 / 7.8): η* = {oneStep.Eta:F6}, R* = {oneStep.Risk:F6} (half-MSE {oneStep.HalfMse:F6})."));
             md.AppendLine();
-            md.AppendLine("| K | trained LSA, mean ± std over seeds [min, max] | GD (η) | GD++ (η, γ) | GD construction (module) | max rel. diff construction vs GD | alignment cos(∂ŷ/∂x_q) trained vs GD |");
-            md.AppendLine("|---|---|---|---|---|---|---|");
+            md.AppendLine("| K | trained LSA, mean ± std over seeds [min, max] | GD (η) | GD++ (η, γ) | median squared error: trained (mean over seeds) / GD / GD++ | GD construction (module) | max rel. diff construction vs GD | alignment cos(∂ŷ/∂x_q) trained vs GD |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|");
             for (int l = 1; l <= upTo; l++)
             {
-                string runs = divergedRuns[l] > 0 ? Inv($" ({divergedRuns[l]} of {seeds} diverged)") : "";
-                md.AppendLine(Inv($"| {l} | {stats[l].Mean:F4} ± {stats[l].Std:F4} [{stats[l].Min:F4}, {stats[l].Max:F4}]{runs} | {gdLoss[l]:F4} ± {gdLossSe[l]:F4} (η = {bestGd[l].Eta:F3}) | {ppLoss[l]:F4} ± {ppLossSe[l]:F4} (η = {bestPp[l].Eta:F3}, γ = {bestPp[l].Gamma:F3}) | {constructionLoss[l]:F4} | {constructionGap[l]:E2} | {align[l].Mean:F4} (min {align[l].Min:F4}) |"));
+                string runs = (divergedRuns[l] > 0 ? Inv($" ({divergedRuns[l]} of {seeds} diverged)") : "")
+                    + (restarts[l].Sum() > 0 ? Inv($" ({restarts[l].Sum()} restarts at a lower learning rate)") : "");
+                md.AppendLine(Inv($"| {l} | {stats[l].Mean:F4} ± {stats[l].Std:F4} [{stats[l].Min:F4}, {stats[l].Max:F4}]{runs} | {gdLoss[l]:F4} ± {gdLossSe[l]:F4} (η = {bestGd[l].Eta:F3}) | {ppLoss[l]:F4} ± {ppLossSe[l]:F4} (η = {bestPp[l].Eta:F3}, γ = {bestPp[l].Gamma:F3}) | {Summary(trainedMedian[l]).Mean:F4} / {gdMedian[l]:F4} / {ppMedian[l]:F4} | {constructionLoss[l]:F4} | {constructionGap[l]:E2} | {align[l].Mean:F4} (min {align[l].Min:F4}) |"));
             }
             md.AppendLine();
             md.AppendLine("Checks (spec 6.3, on the mean over seeds):");
@@ -236,6 +292,18 @@ public sealed class IclLayersExperiment : IExperiment
         double mean = v.Average();
         double std = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
         return (mean, std, v.Min(), v.Max(), v.Length);
+    }
+
+    /// <summary>
+    /// Median over prompts of the squared error. With <c>N = d</c> the context Gram is often nearly singular, so every
+    /// method's per-prompt error is heavy-tailed (the mean is several times the median); the median shows whether a
+    /// trained stack is worse on typical prompts or only on the tail.
+    /// </summary>
+    private static double MedianSquaredError(IReadOnlyList<double> prediction, IReadOnlyList<double> target)
+    {
+        var e = prediction.Select((p, i) => (p - target[i]) * (p - target[i])).Order().ToArray();
+        int m = e.Length / 2;
+        return e.Length % 2 == 1 ? e[m] : 0.5 * (e[m - 1] + e[m]);
     }
 
     /// <summary>Mean over prompts of the cosine between two <c>(M, d)</c> sensitivity tensors.</summary>
@@ -391,18 +459,27 @@ public sealed class IclLayersExperiment : IExperiment
 /// <param name="TrainInFloat64">Train in float64 instead of float32.</param>
 /// <param name="AlignmentPrompts">Test prompts on which the sensitivity <c>∂ŷ/∂x_q</c> is compared with GD's.</param>
 /// <param name="Beta2">Adam <c>β₂</c>.</param>
+/// <param name="DivergenceRestarts">
+/// A run whose training loss becomes non-finite restarts from the same initialisation and data with half the learning
+/// rate, at most this many times; the table counts the restarts, and a run that still overflows counts as diverged.
+/// </param>
+/// <param name="Parallelism">Seeds trained at once (each on one torch thread); 0: the processor count. Results do not depend on it.</param>
 public sealed record IclLayersSettings(int MaxLayers, int Steps, int BatchSize, double LearningRate, int HalvingInterval,
     int TuningPrompts, int TestPrompts, double EtaMin, double EtaMax, int EtaCount, double GammaMax, int GammaCount,
     double InitScale = 0.002, double? GradientClipNorm = null, double HalfWidth = 0.5, int Seeds = 5, int HalvingStart = 0,
-    bool TrainInFloat64 = false, int AlignmentPrompts = 2000, double Beta2 = 0.999)
+    bool TrainInFloat64 = false, int AlignmentPrompts = 2000, double Beta2 = 0.999, int DivergenceRestarts = 0, int Parallelism = 0)
 {
     /// <summary>
-    /// The <c>reproduce</c> size (about half an hour on 2 quiet CPU cores): [VO]'s data, depths, batch, init and 5 seeds,
-    /// but Adam lr 3e-3 (β₂ = 0.99), constant for 2 500 steps and halved every 500 after, 4 000 steps: with [VO]'s lr 1e-3
-    /// a 2-layer stack was still far above GD(2) after 4 000 steps (docs/attention.md).
+    /// The <c>reproduce</c> size (about an hour on 2 quiet CPU cores): [VO]'s data, depths (to 6, as the issue asks), init
+    /// and 5 seeds, the spec's 100 000 test prompts; training departs from [VO]'s (lr 1e-3 decayed ×0.9 every 500 steps)
+    /// to fit a CPU budget: batch 512 and 16 000 Adam steps at lr 3e-3 (β₂ = 0.99), constant for 10 000 steps and then
+    /// halved every 1 000, no gradient clipping, at most two restarts at half the rate when a run's loss overflows.
+    /// Measured on <c>K = 3</c>, seed 0 (docs/attention.md): [VO]'s rate reached only 0.30 in this budget; clipping at
+    /// norm 1 left single test prompts with squared errors of several hundred (it discounts exactly the rare prompts
+    /// that dominate the mean); batch 2 048 with 4 000 steps reached 0.19, batch 512 with 16 000 steps 0.17 (GD++ 0.157).
     /// </summary>
-    public static IclLayersSettings Full { get; } = new(6, 4000, 2048, 3e-3, 500, 4000, 50_000, 0.25, 40, 100, 2.4, 13,
-        InitScale: 0.002, GradientClipNorm: 1.0, Seeds: 5, HalvingStart: 2500, Beta2: 0.99);
+    public static IclLayersSettings Full { get; } = new(6, 16_000, 512, 3e-3, 1000, 4000, 100_000, 0.25, 40, 100, 2.4, 13,
+        InitScale: 0.002, GradientClipNorm: null, Seeds: 5, HalvingStart: 10_000, Beta2: 0.99, DivergenceRestarts: 2);
 
     /// <summary>A smoke-test size (seconds): two depths, two seeds, a handful of steps, coarse grids.</summary>
     public static IclLayersSettings Tiny { get; } = new(2, 20, 128, 5e-3, 10, 200, 300, 1, 12, 5, 1.2, 3, Seeds: 2, AlignmentPrompts: 100);
