@@ -97,4 +97,25 @@ public class TrainedAttentionTests
         Assert.Equal(Run(1, 0), Run(2, 0));
         Assert.Equal(Run(2, 0), Run(3, 2));
     }
+    [Fact]
+    public void Icl_layers_restarts_an_overflowing_run_at_half_the_rate_and_counts_it_diverged_when_every_restart_overflows()
+    {
+        // At lr 1e8 a one-layer stack stays finite in float32 (loss ≈ 1e32) while a two-layer one overflows within a few
+        // steps at 1e8, 5e7 and 2.5e7 alike: K = 1 needs no restart, every K = 2 run uses both and counts as diverged.
+        using var dir = new TempDirectory();
+        var context = new ExperimentContext(torch.CPU, 0, dir.Path);
+        using (torch.NewDisposeScope())
+            new IclLayersExperiment(IclLayersSettings.Tiny with { LearningRate = 1e8, HalvingInterval = 0, DivergenceRestarts = 2 }).Run(context);
+        var lines = File.ReadAllLines(Path.Combine(dir.Path, "icl-layers.csv"));
+        var header = lines[0].Split(',');
+        int restarts = Array.IndexOf(header, "restarts_per_seed"), diverged = Array.IndexOf(header, "diverged_runs");
+        int seeds = IclLayersSettings.Tiny.Seeds;
+        var one = lines[1].Split(',');
+        var two = lines[2].Split(',');
+        Assert.Equal(string.Join(' ', Enumerable.Repeat(0, seeds)), one[restarts]);
+        Assert.Equal("0", one[diverged]);
+        Assert.Equal(string.Join(' ', Enumerable.Repeat(2, seeds)), two[restarts]);
+        Assert.Equal(seeds.ToString(System.Globalization.CultureInfo.InvariantCulture), two[diverged]);
+        Assert.Contains("diverged", File.ReadAllText(Path.Combine(dir.Path, "icl-layers.md")), StringComparison.Ordinal);
+    }
 }
