@@ -72,7 +72,7 @@ public sealed class InContextTrainer
                 optimizer.zero_grad();
                 using var batch = sampler.Sample(o.BatchSize, generator);
                 var prediction = model.Predict(batch.Prompt);
-                var loss = (prediction - batch.QueryY).square().mean();
+                var loss = (prediction - batch.QueryY).square().mean();  // sub takes no Scalar: safe (Bridge/HeldScalars)
                 lossValue = loss.detach().to_type(ScalarType.Float64).item<double>();
                 if (!double.IsFinite(lossValue))
                 {

@@ -1,3 +1,4 @@
+using NeuralTheory.Bridge;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -73,14 +74,14 @@ public static partial class LinearAttentionFunctional
         var qBlock = Select(Select(qh, 1, qRows), 2, qCols);                                         // (H, r, t)
         var pBlock = Select(Select(ph, 1, pRows), 2, pCols);                                         // (H, s, c)
         var mix = qBlock.transpose(-1, -2).matmul(gram).matmul(pBlock.transpose(-1, -2)).sum(1);      // (B, t, s) = Σ_h Q_hᵀ G_h P_hᵀ
-        var update = Select(z, 2, qCols).matmul(mix).div_(n);                                         // (B, T, s)
+        var update = Select(z, 2, qCols).matmul(mix).DivideInPlace(n);                                         // (B, T, s)
         Tensor result;
         if (IsRange(pRows))
         {
             result = z.clone();
-            result.narrow(2, pRows[0], pRows.Length).add_(update);
+            result.narrow(2, pRows[0], pRows.Length).AddInPlace(update);
         }
-        else result = z.index_add(2, tensor(pRows, device: z.device), update, 1);
+        else result = z.IndexAdd(2, tensor(pRows, device: z.device), update);
         return result.MoveToOuterDisposeScope();
     }
 }

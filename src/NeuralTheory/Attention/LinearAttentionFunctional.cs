@@ -1,3 +1,4 @@
+using NeuralTheory.Bridge;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -139,16 +140,16 @@ public static partial class LinearAttentionFunctional
                 var target = inPlace ? z : z.clone();
                 if (IsRange(support.PRows))
                 {
-                    target.narrow(2, support.PRows[0], support.PRows.Length).add_(update);
+                    target.narrow(2, support.PRows[0], support.PRows.Length).AddInPlace(update);
                     result = target;
                 }
                 else
-                    result = target.index_add_(2, plan.PRowIndex!, update, 1);
+                    result = target.IndexAddInPlace(2, plan.PRowIndex!, update);
             }
             else
             {
-                var update = BatchProduct(z, Mix(BatchProduct(keys.transpose(1, 2), keys), plan.P, plan.Q)).div_(n);
-                result = inPlace ? z.add_(update) : update.add_(z);
+                var update = BatchProduct(z, Mix(BatchProduct(keys.transpose(1, 2), keys), plan.P, plan.Q)).DivideInPlace(n);
+                result = inPlace ? z.AddInPlace(update) : update.AddInPlace(z);
             }
             if (inPlace) return z;
             result = result.MoveToOuterDisposeScope();
@@ -174,14 +175,14 @@ public static partial class LinearAttentionFunctional
             var update = (mixT * Select(query, 1, support.QColumns).unsqueeze(1)).sum(2);      // (B, |R_P|)
             row = query.clone();
             if (IsRange(support.PRows))
-                row.narrow(1, support.PRows[0], support.PRows.Length).add_(update);
+                row.narrow(1, support.PRows[0], support.PRows.Length).AddInPlace(update);
             else
-                row = row.index_add_(1, plan.PRowIndex!, update, 1);
+                row = row.IndexAddInPlace(1, plan.PRowIndex!, update);
         }
         else
         {
             var mix = Mix(BatchProduct(keys.transpose(1, 2), keys), plan.P, plan.Q);            // (B, D, D)
-            row = query + query.unsqueeze(1).bmm(mix).squeeze(1).div(n);
+            row = query.Plus(query.unsqueeze(1).bmm(mix).squeeze(1).DividedBy(n));
         }
         return row.MoveToOuterDisposeScope();
     }
@@ -253,7 +254,7 @@ public static partial class LinearAttentionFunctional
             var pBlock = Select(Select(ph.detach(), 1, support.PRows), 2, support.PColumns);       // (H, s, c)
             var qBlock = Select(Select(qh.detach(), 1, support.QRows), 2, support.QColumns);       // (H, r, t)
             long s = pBlock.shape[1], c = pBlock.shape[2], r = qBlock.shape[1], t = qBlock.shape[2];
-            var pCat = pBlock.transpose(-1, -2).permute(1, 0, 2).reshape(c, h * s).div(n);         // [P_1ᵀ … P_Hᵀ] / N
+            var pCat = pBlock.transpose(-1, -2).permute(1, 0, 2).reshape(c, h * s).DividedBy(n);         // [P_1ᵀ … P_Hᵀ] / N
             var qCat = qBlock.reshape(h * r, t).contiguous();
             var pRowIndex = IsRange(support.PRows) ? null : tensor(support.PRows, device: z.device);
             return new GramPlan(ph, qh, includeQuery, support, pCat, qCat, pRowIndex);
@@ -318,7 +319,7 @@ public static partial class LinearAttentionFunctional
             scores = scores * mask;                                                    // right-multiplication by M
         }
         var values = zh.matmul(Heads(p).transpose(-1, -2).unsqueeze(0));              // (B, H, T, D)
-        var result = z + scores.matmul(values).sum(1).div(n);
+        var result = z.Plus(scores.matmul(values).sum(1).DividedBy(n));
         return result.MoveToOuterDisposeScope();
     }
 
@@ -332,7 +333,7 @@ public static partial class LinearAttentionFunctional
         var values = source.matmul(Heads(wv).transpose(-1, -2).unsqueeze(0));         // (B, H, S, v)
         var heads = queries.matmul(keys.transpose(-1, -2)).matmul(values)             // (B, H, T, v)
             .matmul(Heads(wo).transpose(-1, -2).unsqueeze(0));                         // (B, H, T, D)
-        var result = z + heads.sum(1).div(n);
+        var result = z.Plus(heads.sum(1).DividedBy(n));
         return result.MoveToOuterDisposeScope();
     }
 

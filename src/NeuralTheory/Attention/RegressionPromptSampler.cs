@@ -157,13 +157,13 @@ public sealed class RegressionPromptSampler : IDisposable
         using var scope = NewDisposeScope();
         int d = InputDim, n = ContextLength;
         var xs = _choleskyT is null
-            ? rand([batchSize, n + 1, d], DType, Device, generator: generator) * (2 * UniformHalfWidth) - UniformHalfWidth  // U(−a, a)
+            ? rand([batchSize, n + 1, d], DType, Device, generator: generator).Affine(2 * UniformHalfWidth, -UniformHalfWidth)  // U(−a, a)
             : randn([batchSize, n + 1, d], DType, Device, generator: generator).matmul(_choleskyT);                     // rows ~ N(0, Σ)
         var gw = randn([batchSize, d], DType, Device, generator: generator);
-        var w = _whitenT is null ? gw * Math.Sqrt(TaskVariance) : gw.matmul(_whitenT);   // (B, d)
+        var w = _whitenT is null ? gw.Times(Math.Sqrt(TaskVariance)) : gw.matmul(_whitenT);   // (B, d)
         var ys = xs.matmul(w.unsqueeze(-1));                                            // (B, N+1, 1)
         if (NoiseVariance > 0)
-            ys = ys + randn([batchSize, n + 1, 1], DType, Device, generator: generator) * Math.Sqrt(NoiseVariance);
+            ys = ys.Plus(randn([batchSize, n + 1, 1], DType, Device, generator: generator).Times(Math.Sqrt(NoiseVariance)));
         var x = xs.narrow(1, 0, n).contiguous();
         var y = ys.narrow(1, 0, n).contiguous();
         var xq = xs.select(1, n).contiguous();
