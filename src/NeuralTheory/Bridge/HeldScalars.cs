@@ -29,6 +29,27 @@ internal static class HeldScalars
     /// <summary><c>x.index_add(dim, index, source)</c> (a new tensor) with a held unit <c>alpha</c>.</summary>
     internal static Tensor IndexAdd(this Tensor x, long dim, Tensor index, Tensor source) => x.index_add(dim, index, source, One);
 
+    /// <summary><c>x + alpha · y</c> (a new tensor).</summary>
+    internal static Tensor PlusScaled(this Tensor x, Tensor y, double alpha)
+    {
+        using var s = alpha.ToScalar();
+        return x.add(y, s);
+    }
+
+    /// <summary><c>x *= value</c> in place.</summary>
+    internal static Tensor MultiplyInPlace(this Tensor x, double value)
+    {
+        using var s = value.ToScalar();
+        return x.mul_(s);
+    }
+
+    /// <summary><c>x += value</c> in place.</summary>
+    internal static Tensor AddInPlace(this Tensor x, double value)
+    {
+        using var s = value.ToScalar();
+        return x.add_(s, One);
+    }
+
     /// <summary><c>x * value</c> (a new tensor).</summary>
     internal static Tensor Times(this Tensor x, double value)
     {

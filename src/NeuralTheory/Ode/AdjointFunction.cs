@@ -1,3 +1,4 @@
+using NeuralTheory.Bridge;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -68,7 +69,7 @@ internal sealed class AdjointFunction : autograd.MultiTensorFunction<AdjointFunc
                 using var solution = OdeSolver.SolveCore(field, state, [c.Times[i], c.Times[i - 1]], adjointOptions);
                 nfe += solution.Nfe;
                 var end = solution.Ys[1];
-                a = end.narrow(0, stateSize, stateSize) + gradYs[i - 1].flatten();
+                a = end.narrow(0, stateSize, stateSize).Plus(gradYs[i - 1].flatten());
                 aTheta = end.narrow(0, 2 * stateSize, aTheta.shape[0]);
             }
             a = a.reshape(shape).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using NeuralTheory.Bridge;
 using NeuralTheory.Numerics.Ode;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -98,7 +99,7 @@ public static class OdeSolver
             while (next < ts.Length && ts[next] <= tb)
             {
                 double tq = ts[next];
-                outputs.Add(tq == tb ? yNext.clone() : tq == ta ? y.clone() : y + (yNext - y) * ((tq - ta) / step));
+                outputs.Add(tq == tb ? yNext.clone() : tq == ta ? y.clone() : y.Plus((yNext - y).Times((tq - ta) / step)));
                 next++;
             }
             y = yNext;
@@ -114,13 +115,13 @@ public static class OdeSolver
         {
             var yi = y;
             for (int j = 0; j < i; j++)
-                if (m.A[i][j] != 0) yi = yi.add(k[j], h * m.A[i][j]);
+                if (m.A[i][j] != 0) yi = yi.PlusScaled(k[j], h * m.A[i][j]);
             double ti = m.C[i] == 1 ? tEnd : t + m.C[i] * h;
             k[i] = Eval(f, ti, yi, y);
         }
         var result = y;
         for (int i = 0; i < m.Stages; i++)
-            if (m.B[i] != 0) result = result.add(k[i], h * m.B[i]);
+            if (m.B[i] != 0) result = result.PlusScaled(k[i], h * m.B[i]);
         return ReferenceEquals(result, y) ? y.clone() : result;
     }
 
@@ -202,7 +203,7 @@ public static class OdeSolver
         {
             var yi = y0;
             for (int j = 0; j < i; j++)
-                if (m.A[i][j] != 0) yi = yi.add(k[j], h * m.A[i][j]);
+                if (m.A[i][j] != 0) yi = yi.PlusScaled(k[j], h * m.A[i][j]);
             k[i] = Eval(f, m.C[i] == 1 ? t1 : t + m.C[i] * h, yi, y0);
             y1 = yi;                                  // FSAL: the argument of the last stage is y1
         }
@@ -212,8 +213,8 @@ public static class OdeSolver
         {
             Tensor err = zeros_like(y0);
             for (int i = 0; i < s; i++)
-                if (m.E![i] != 0) err = err.add(k[i].detach(), h * m.E[i]);
-            var scale = maximum(y0.detach().abs(), y1.detach().abs()).mul_(o.Rtol).add_(o.Atol);
+                if (m.E![i] != 0) err = err.PlusScaled(k[i].detach(), h * m.E[i]);
+            var scale = maximum(y0.detach().abs(), y1.detach().abs()).MultiplyInPlace(o.Rtol).AddInPlace(o.Atol);
             ratio = Rms(err.div_(scale));             // a non-finite y1 or k makes the ratio non-finite
             if (!double.IsFinite(ratio)) ratio = double.PositiveInfinity;
         }
@@ -235,7 +236,7 @@ public static class OdeSolver
         for (int j = 0; j < s - 1; j++)
         {
             double w = m.A[s - 1][j] - (j < s - 2 ? m.A[s - 2][j] : 0);
-            if (w != 0) gap = gap.add(k[j].detach(), h * w);
+            if (w != 0) gap = gap.PlusScaled(k[j].detach(), h * w);
         }
         double denominator = Rms(gap);
         return denominator == 0 || !double.IsFinite(denominator) ? 0 : Rms(k[s - 1].detach() - k[s - 2].detach()) / denominator;
@@ -273,10 +274,10 @@ public static class OdeSolver
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var y = y0.detach();
-        var scale = y.abs() * rtol + atol;
+        var scale = y.abs().Affine(rtol, atol);
         double d0 = Rms(y / scale), d1 = Rms(f0.detach() / scale);
         double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
-        var f1 = Eval(f, t0 + h0, y + f0.detach() * h0, y0);
+        var f1 = Eval(f, t0 + h0, y.Plus(f0.detach().Times(h0)), y0);
         double d2 = Rms((f1 - f0.detach()) / scale) / h0;
         double h1 = d1 <= 1e-15 && d2 <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / Math.Max(d1, d2), 1.0 / (order + 1));
         return Math.Min(100 * h0, h1);
@@ -312,16 +313,18 @@ public static class OdeSolver
             {
                 var mid = y0;
                 for (int i = 0; i < m.Stages; i++)
-                    if (RkScheme.Dopri5Midpoint[i] != 0) mid = mid.add(k[i], h * RkScheme.Dopri5Midpoint[i]);
+                    if (RkScheme.Dopri5Midpoint[i] != 0) mid = mid.PlusScaled(k[i], h * RkScheme.Dopri5Midpoint[i]);
                 _yMid = mid;
             }
             Tensor f0 = k[0], f1 = k[^1];
             double x = (t - t0) / h;
-            var a = (f1 - f0) * (2 * h) - (y1 + y0) * 8 + _yMid * 16;
-            var b = (f0 * 5 - f1 * 3) * h + y0 * 18 + y1 * 14 - _yMid * 32;
-            var c = (f1 - f0 * 4) * h - y0 * 11 - y1 * 5 + _yMid * 16;
-            var d = f0 * h;
-            return y0 + (d + (c + (b + a * x) * x) * x) * x;
+            // a = (f1 − f0)·2h − (y1 + y0)·8 + y_mid·16, b = (5 f0 − 3 f1)·h + 18 y0 + 14 y1 − 32 y_mid,
+            // c = (f1 − 4 f0)·h − 11 y0 − 5 y1 + 16 y_mid, d = f0·h; y(x) = y0 + (d + (c + (b + a x) x) x) x (held scalars).
+            var a = ((f1 - f0).Times(2 * h) - y1.Plus(y0).Times(8)).Plus(_yMid!.Times(16));
+            var b = (f0.Times(5) - f1.Times(3)).Times(h).Plus(y0.Times(18)).Plus(y1.Times(14)) - _yMid!.Times(32);
+            var c = ((f1 - f0.Times(4)).Times(h) - y0.Times(11) - y1.Times(5)).Plus(_yMid!.Times(16));
+            var d = f0.Times(h);
+            return y0.Plus(d.Plus(c.Plus(b.Plus(a.Times(x)).Times(x)).Times(x)).Times(x));
         }
     }
 

@@ -1,3 +1,4 @@
+using NeuralTheory.Bridge;
 using NeuralTheory.Numerics.Ode;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ public static class SplitSystemSolver
         {
             var dp = Call(f, nameof(f), t, q, p, p);
             var dq = Call(g, nameof(g), t, q, p, q);
-            return (q + dq * h, p + dp * h);
+            return (q.Plus(dq.Times(h)), p.Plus(dp.Times(h)));
         });
 
     /// <summary>
@@ -52,13 +53,13 @@ public static class SplitSystemSolver
         return Run(g, f, q0, p0, t0, h, steps, order == SieOrder.PFirst
             ? (t, t1, q, p) =>
             {
-                var pNext = p + Call(f, nameof(f), t, q, p, p) * h;
-                return (q + Call(g, nameof(g), t1, q, pNext, q) * h, pNext);
+                var pNext = p.Plus(Call(f, nameof(f), t, q, p, p).Times(h));
+                return (q.Plus(Call(g, nameof(g), t1, q, pNext, q).Times(h)), pNext);
             }
             : (t, t1, q, p) =>
             {
-                var qNext = q + Call(g, nameof(g), t, q, p, q) * h;
-                return (qNext, p + Call(f, nameof(f), t1, qNext, p, p) * h);
+                var qNext = q.Plus(Call(g, nameof(g), t, q, p, q).Times(h));
+                return (qNext, p.Plus(Call(f, nameof(f), t1, qNext, p, p).Times(h)));
             });
     }
 
