@@ -50,6 +50,21 @@ internal static class HeldScalars
         return x.add_(s, One);
     }
 
+    /// <summary><c>x + value</c> (a new tensor).</summary>
+    internal static Tensor PlusValue(this Tensor x, double value)
+    {
+        using var s = value.ToScalar();
+        return x.add(s, One);
+    }
+
+    /// <summary><c>x *= decay; x += alpha · y</c> in place (an exponential moving average step).</summary>
+    internal static Tensor DecayAndAddInPlace(this Tensor x, double decay, Tensor y, double alpha)
+    {
+        using var d = decay.ToScalar();
+        using var a = alpha.ToScalar();
+        return x.mul_(d).add_(y, a);
+    }
+
     /// <summary><c>x * value</c> (a new tensor).</summary>
     internal static Tensor Times(this Tensor x, double value)
     {

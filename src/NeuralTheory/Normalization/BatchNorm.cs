@@ -91,8 +91,8 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
             if (Eps == 0) NormalizationChecks.NoZero(variance.detach(), "The batch variance of a feature", nameof(x));
             using (no_grad())
             {
-                RunningMean.mul_(1 - Momentum).add_(mean.detach(), Momentum);
-                RunningVar.mul_(1 - Momentum).add_(variance.detach() * ((double)n / (n - 1)), Momentum);
+                RunningMean.DecayAndAddInPlace(1 - Momentum, mean.detach(), Momentum);
+                RunningVar.DecayAndAddInPlace(1 - Momentum, variance.detach().Times((double)n / (n - 1)), Momentum);
             }
         }
         else
@@ -101,8 +101,8 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
             variance = RunningVar;
             if (Eps == 0) NormalizationChecks.NoZero(variance, "A running variance", nameof(x));
         }
-        var y = centred / (variance + Eps).sqrt();
-        if (weight is not null) y = y * weight + bias!;
+        var y = centred / variance.PlusValue(Eps).sqrt();
+        if (weight is not null) y = (y * weight).Plus(bias!);
         return y.MoveToOuterDisposeScope();
     }
 }

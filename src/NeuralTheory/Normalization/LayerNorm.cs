@@ -63,8 +63,8 @@ public sealed class LayerNorm : nn.Module<Tensor, Tensor>
         var centred = x - x.mean([1], keepdim: true);
         var variance = centred.square().mean([1], keepdim: true);
         if (Eps == 0) NormalizationChecks.NoZero(variance.detach(), "The feature variance of a sample", nameof(x));
-        var y = centred / (variance + Eps).sqrt();
-        if (weight is not null) y = y * weight + bias!;
+        var y = centred / variance.PlusValue(Eps).sqrt();
+        if (weight is not null) y = (y * weight).Plus(bias!);
         return y.MoveToOuterDisposeScope();
     }
 }

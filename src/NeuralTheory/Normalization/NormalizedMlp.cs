@@ -183,7 +183,7 @@ public sealed class NormalizedMlp : nn.Module<Tensor, Tensor>
         {
             var a = h.matmul(Weight(l).t());
             double gain = Math.Pow(l, -GainExponent);
-            h = Order == MlpOrder.NormAct ? Sigma(Normalize(a, l) * gain) : Normalize(Sigma(a * gain), l);
+            h = Order == MlpOrder.NormAct ? Sigma(Normalize(a, l).Times(gain)) : Normalize(Sigma(a.Times(gain)), l);
             aOut?.Add(a.detach().clone().MoveToOuterDisposeScope());
             hOut?.Add(h.detach().clone().MoveToOuterDisposeScope());
         }

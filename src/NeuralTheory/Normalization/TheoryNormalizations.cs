@@ -1,3 +1,4 @@
+using NeuralTheory.Bridge;
 using static TorchSharp.torch;
 
 namespace NeuralTheory.Normalization;
@@ -33,7 +34,7 @@ public static class TheoryNormalizations
         var norms = x.square().sum([0], keepdim: true);
         NormalizationChecks.NoZero(norms.detach(), "A feature's norm over the batch", nameof(x));
         double c = scale switch { Bn0Scale.UnitRow => 1, Bn0Scale.UnitRms => Math.Sqrt(x.shape[0]), _ => 1 / Math.Sqrt(x.shape[1]) };
-        return (x / norms.sqrt() * c).MoveToOuterDisposeScope();
+        return (x / norms.sqrt()).Times(c).MoveToOuterDisposeScope();
     }
 
     /// <summary>LN0: each sample (row of <c>X</c>) centred over its features and divided by its RMS deviation (no eps, no affine).</summary>

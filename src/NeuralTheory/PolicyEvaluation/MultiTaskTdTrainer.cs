@@ -1,3 +1,4 @@
+using NeuralTheory.Bridge;
 using System.Diagnostics;
 using NeuralTheory.Numerics.Common;
 using NeuralTheory.Numerics.PolicyEvaluation;
@@ -120,7 +121,7 @@ public sealed class MultiTaskTdTrainer
             // The model checks the prompt layout under its own parameter name; report it under this method's.
             throw new ArgumentException(e.Message.Replace(" (Parameter 'z')", "", StringComparison.Ordinal), nameof(prompts), e);
         }
-        var target = queryRewards.narrow(0, 0, b) + discount * values.narrow(0, 1, b).detach();
+        var target = queryRewards.narrow(0, 0, b).Plus(values.narrow(0, 1, b).detach().Times(discount));
         var delta = target - values.narrow(0, 0, b);
         return delta.square().mean().MoveToOuterDisposeScope();
     }
@@ -136,7 +137,7 @@ public sealed class MultiTaskTdTrainer
             // The antithetic copy: the same prompts with the reward row (row 2d) and the query rewards negated (exact sign flips).
             var negated = prompts.clone();
             negated.select(1, prompts.shape[1] - 1).neg_();
-            loss = (loss + Loss(model, negated, rewards.neg(), mrp.Discount)) / 2;
+            loss = loss.Plus(Loss(model, negated, rewards.neg(), mrp.Discount)).DividedBy(2);
         }
         double value = loss.detach().to_type(ScalarType.Float64).item<double>();
         if (!double.IsFinite(value)) return value;
