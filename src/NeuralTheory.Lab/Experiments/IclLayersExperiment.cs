@@ -297,11 +297,7 @@ public sealed class IclLayersExperiment : IExperiment
         return (mean, std, v.Min(), v.Max(), v.Length);
     }
 
-    /// <summary>
-    /// Median over prompts of the squared error. With <c>N = d</c> the context Gram is often nearly singular, so every
-    /// method's per-prompt error is heavy-tailed (the mean is several times the median); the median shows whether a
-    /// trained stack is worse on typical prompts or only on the tail.
-    /// </summary>
+    /// <summary>The median of <paramref name="v"/>; NaN when it is empty.</summary>
     private static double MedianOf(double[] v)
     {
         if (v.Length == 0) return double.NaN;
@@ -309,12 +305,13 @@ public sealed class IclLayersExperiment : IExperiment
         return o.Length % 2 == 1 ? o[o.Length / 2] : 0.5 * (o[o.Length / 2 - 1] + o[o.Length / 2]);
     }
 
-    private static double MedianSquaredError(IReadOnlyList<double> prediction, IReadOnlyList<double> target)
-    {
-        var e = prediction.Select((p, i) => (p - target[i]) * (p - target[i])).Order().ToArray();
-        int m = e.Length / 2;
-        return e.Length % 2 == 1 ? e[m] : 0.5 * (e[m - 1] + e[m]);
-    }
+    /// <summary>
+    /// Median over prompts of the squared error. With <c>N = d</c> the context Gram is often nearly singular, so every
+    /// method's per-prompt error is heavy-tailed (the mean is several times the median); the median shows whether a
+    /// trained stack is worse on typical prompts or only on the tail.
+    /// </summary>
+    private static double MedianSquaredError(IReadOnlyList<double> prediction, IReadOnlyList<double> target) =>
+        MedianOf(prediction.Select((p, i) => (p - target[i]) * (p - target[i])).ToArray());
 
     /// <summary>Mean over prompts of the cosine between two <c>(M, d)</c> sensitivity tensors.</summary>
     private static double MeanCosine(Tensor a, Tensor b)
