@@ -320,9 +320,9 @@ public static class OdeSolver
             double x = (t - t0) / h;
             // a = (f1 − f0)·2h − (y1 + y0)·8 + y_mid·16, b = (5 f0 − 3 f1)·h + 18 y0 + 14 y1 − 32 y_mid,
             // c = (f1 − 4 f0)·h − 11 y0 − 5 y1 + 16 y_mid, d = f0·h; y(x) = y0 + (d + (c + (b + a x) x) x) x (held scalars).
-            var a = ((f1 - f0).Times(2 * h) - y1.Plus(y0).Times(8)).Plus(_yMid!.Times(16));
-            var b = (f0.Times(5) - f1.Times(3)).Times(h).Plus(y0.Times(18)).Plus(y1.Times(14)) - _yMid!.Times(32);
-            var c = ((f1 - f0.Times(4)).Times(h) - y0.Times(11) - y1.Times(5)).Plus(_yMid!.Times(16));
+            var a = ((f1 - f0).Times(2 * h) - y1.Plus(y0).Times(8)).Plus(_yMid.Times(16));
+            var b = (f0.Times(5) - f1.Times(3)).Times(h).Plus(y0.Times(18)).Plus(y1.Times(14)) - _yMid.Times(32);
+            var c = ((f1 - f0.Times(4)).Times(h) - y0.Times(11) - y1.Times(5)).Plus(_yMid.Times(16));
             var d = f0.Times(h);
             return y0.Plus(d.Plus(c.Plus(b.Plus(a.Times(x)).Times(x)).Times(x)).Times(x));
         }
